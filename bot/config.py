@@ -1,0 +1,52 @@
+"""Settings from the environment and an optional ``.env`` file: one object, read once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parents[1] / "content"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Telegram's own names stay unprefixed (the contract)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org", alias="TELEGRAM_API_BASE_URL"
+    )
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///limber.sqlite3", alias="LIMBER_DATABASE_URL"
+    )
+    content_dir: Path = Field(default=DEFAULT_CONTENT_DIR, alias="LIMBER_CONTENT_DIR")
+    log_level: str = Field(default="INFO", alias="LIMBER_LOG_LEVEL")
+
+    # Reminders (the due queue).
+    tick_seconds: float = Field(default=5.0, gt=0, alias="LIMBER_TICK_SECONDS")
+    claim_batch_size: int = Field(default=500, ge=1, alias="LIMBER_CLAIM_BATCH_SIZE")
+    reminder_grace_minutes: int = Field(default=120, ge=0, alias="LIMBER_REMINDER_GRACE_MINUTES")
+    send_rate_per_second: float = Field(default=25.0, gt=0, alias="LIMBER_SEND_RATE_PER_SECOND")
+    send_rate_per_chat_seconds: float = Field(
+        default=1.0, ge=0, alias="LIMBER_SEND_RATE_PER_CHAT_SECONDS"
+    )
+
+    @property
+    def api_base_url(self) -> str:
+        """Base URL without a trailing slash; the bot calls ``{base}/bot{token}/{method}``."""
+        return self.telegram_api_base_url.rstrip("/")
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the plain ``sqlite://`` and ``postgresql://`` forms and pick the async drivers."""
+    for plain, async_form in (
+        ("sqlite://", "sqlite+aiosqlite://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+    ):
+        if url.startswith(plain):
+            return async_form + url[len(plain) :]
+    return url

@@ -1,0 +1,24 @@
+"""Schema upgrades with Alembic, callable from the CLI and from tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.config import Config
+
+from alembic import command
+
+ALEMBIC_DIR = Path(__file__).resolve().parents[2] / "alembic"
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(ALEMBIC_DIR))
+    # Alembic's config is an INI file underneath: a literal % must be doubled.
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(database_url: str, revision: str = "head") -> None:
+    """Bring the schema to ``revision``. Blocking: call it outside (or off) the event loop."""
+    command.upgrade(alembic_config(database_url), revision)

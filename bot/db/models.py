@@ -1,0 +1,119 @@
+"""ORM models: the one schema for SQLite and PostgreSQL. Every change is an Alembic migration."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Time,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.db.types import UTCDateTime
+
+# Stable constraint names so migrations are identical on both engines.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+EVERY_DAY_MASK = 0b1111111
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class User(Base):
+    """A Telegram user (private chat) and their settings. Nothing about their health."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    reminder_time: Mapped[time | None] = mapped_column(Time, default=None)
+    # Bit 0 = Monday ... bit 6 = Sunday, as date.weekday() counts.
+    reminder_days: Mapped[int] = mapped_column(SmallInteger, default=EVERY_DAY_MASK)
+    focus_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    level: Mapped[int] = mapped_column(SmallInteger, default=1)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # False once the user blocks the bot; reminders stop until they come back.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The due queue: the next daily reminder (UTC), or None when none is scheduled (no time
+    # set, paused indefinitely, or on hold). The tick claims rows whose instant has passed.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # A one-off snoozed reminder; it does not move the daily schedule.
+    snooze_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# The tick's query is "active users due by now": a partial index keeps it small. SQLite uses
+# a partial index only when the query repeats the literal condition, so queries say `active = 1`
+# through `true()`, which renders as a literal on both engines.
+Index(
+    "ix_users_next_due_at_active",
+    User.next_due_at,
+    sqlite_where=text("active = 1"),
+    postgresql_where=text("active"),
+)
+Index(
+    "ix_users_snooze_due_at_active",
+    User.snooze_due_at,
+    sqlite_where=text("active = 1 AND snooze_due_at IS NOT NULL"),
+    postgresql_where=text("active AND snooze_due_at IS NOT NULL"),
+)
+
+
+class Delivery(Base):
+    """One reminder to send: unique per user, due instant and kind, so it is sent at most once."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("user_id", "due_at", "kind"),
+        Index("ix_deliveries_status_claimed_at", "status", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(10))  # daily | snooze
+    status: Mapped[str] = mapped_column(String(10))  # see domain.reminders.DeliveryStatus
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    stretch_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class Activity(Base):
+    """What was sent to or done by a user, and when: streaks and variety are derived from it."""
+
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_user_id_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    stretch_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

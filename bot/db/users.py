@@ -1,0 +1,45 @@
+"""Queries about users and their settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import User
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def ensure_user(session: AsyncSession, user_id: int, chat_id: int, now: datetime) -> User:
+    """The user's row, created with defaults on first contact; a returning user is active again."""
+    user = await session.get(User, user_id)
+    if user is None:
+        user = User(
+            id=user_id,
+            chat_id=chat_id,
+            timezone="UTC",
+            reminder_time=None,
+            reminder_days=0b1111111,
+            focus_areas=[],
+            level=1,
+            paused=False,
+            paused_until=None,
+            active=True,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(user)
+        await session.flush()
+    elif not user.active or user.chat_id != chat_id:
+        user.active = True
+        user.chat_id = chat_id
+        user.updated_at = now
+    return user
+
+
+async def count_users(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(User)) or 0)

@@ -1,0 +1,29 @@
+"""Kinds of activity we log, and what we derive from the log (streaks)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from enum import StrEnum
+
+
+class ActivityKind(StrEnum):
+    SHOWN = "shown"  # a stretch card sent on request
+    REMINDER_SENT = "reminder_sent"
+    DONE = "done"
+    SKIPPED = "skipped"
+    SNOOZED = "snoozed"
+    ANOTHER = "another"
+    EASIER = "easier"
+    HARDER = "harder"
+
+
+def current_streak(done_dates: Iterable[date], today: date) -> int:
+    """Consecutive local days with at least one stretch done, ending today or yesterday."""
+    days = set(done_dates)
+    cursor = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while cursor in days:
+        streak += 1
+        cursor -= timedelta(days=1)
+    return streak

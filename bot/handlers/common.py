@@ -1,0 +1,44 @@
+"""Small helpers every handler uses: who is talking, replying, answering buttons."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+
+from bot.db.models import User
+from bot.db.users import ensure_user
+from bot.services import Services
+
+
+async def current_user(update: Update, services: Services) -> User | None:
+    """The sender's row (created on first contact), or None for updates without a private chat."""
+    sender, chat = update.effective_user, update.effective_chat
+    if sender is None or chat is None:
+        return None
+    async with services.transaction() as session:
+        return await ensure_user(session, sender.id, chat.id, services.clock.now())
+
+
+async def reply(
+    update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    """Send a message to the chat the update came from."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await chat.send_message(text, reply_markup=keyboard)
+
+
+async def answer_quietly(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a button press; a query that is already too old is not worth an error."""
+    with suppress(BadRequest):
+        await query.answer(text)
+
+
+async def drop_keyboard(query: CallbackQuery) -> None:
+    """Remove the buttons from the pressed message so it cannot be pressed twice."""
+    # Already edited, too old, or deleted: the buttons are gone either way.
+    with suppress(BadRequest):
+        await query.edit_message_reply_markup(reply_markup=None)

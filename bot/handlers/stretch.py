@@ -1,0 +1,106 @@
+"""/stretch and the stretch card's buttons: Done, Another, Easier, Harder."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.db import activity
+from bot.db.models import User
+from bot.domain.activity import ActivityKind, current_streak
+from bot.domain.picking import adjusted_level, pick_stretch
+from bot.handlers.common import answer_quietly, current_user, drop_keyboard, reply
+from bot.render.callbacks import Action, decode
+from bot.render.stretch_card import render_stretch_card, render_variant, stretch_card_keyboard
+from bot.render.texts import STALE_BUTTON
+from bot.services import Services, services
+
+CARD_ACTIONS = (Action.DONE, Action.ANOTHER, Action.EASIER, Action.HARDER, Action.STRETCH_NOW)
+
+
+async def send_stretch(update: Update, svc: Services, user: User) -> None:
+    """Pick a stretch for ``user``, log it, and send its card."""
+    async with svc.transaction() as session:
+        recent = await activity.recent_stretch_ids(session, user.id)
+        stretch = pick_stretch(
+            svc.stretches.all(),
+            focus_areas=user.focus_areas,
+            level=user.level,
+            recent_ids=recent,
+            rng=svc.rng,
+        )
+        await activity.log_activity(
+            session, user.id, ActivityKind.SHOWN, svc.clock.now(), stretch.id
+        )
+    await reply(update, render_stretch_card(stretch), stretch_card_keyboard(stretch))
+
+
+async def stretch_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    user = await current_user(update, svc)
+    if user is not None:
+        await send_stretch(update, svc, user)
+
+
+async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    svc = services(context)
+    callback = decode(query.data)
+    user = await current_user(update, svc)
+    if callback is None or user is None:
+        await answer_quietly(query, STALE_BUTTON)
+        return
+    if callback.action in (Action.ANOTHER, Action.STRETCH_NOW):
+        await answer_quietly(query)
+        await send_stretch(update, svc, user)
+        return
+
+    stretch = svc.stretches.get(callback.arg() or "")
+    if stretch is None:
+        await answer_quietly(query, STALE_BUTTON)
+        return
+    if callback.action is Action.DONE:
+        await answer_quietly(query, "Logged ✅")
+        await drop_keyboard(query)
+        await reply(update, await _record_done(svc, user, stretch.id))
+        return
+
+    easier = callback.action is Action.EASIER
+    async with svc.transaction() as session:
+        stored = await session.get(User, user.id)
+        if stored is not None:
+            stored.level = adjusted_level(stored.level, -1 if easier else 1)
+            stored.updated_at = svc.clock.now()
+        kind = ActivityKind.EASIER if easier else ActivityKind.HARDER
+        await activity.log_activity(session, user.id, kind, svc.clock.now(), stretch.id)
+    await answer_quietly(query)
+    note = (
+        "\n\nI'll suggest gentler stretches from now on."
+        if easier
+        else "\n\nI'll suggest more challenging stretches from now on."
+    )
+    await reply(update, render_variant(stretch, easier=easier) + note)
+
+
+async def _record_done(svc: Services, user: User, stretch_id: str) -> str:
+    """Log a finished stretch and return the congratulation, with the streak in days."""
+    now = svc.clock.now()
+    zone = ZoneInfo(user.timezone)
+    async with svc.transaction() as session:
+        await activity.log_activity(session, user.id, ActivityKind.DONE, now, stretch_id)
+        times = await activity.done_times(session, user.id, since=now - timedelta(days=400))
+    streak = current_streak((t.astimezone(zone).date() for t in times), now.astimezone(zone).date())
+    if streak <= 1:
+        return "Nice work! ✅ See you tomorrow."
+    return f"Nice work! ✅ That's {streak} days in a row."
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("stretch", stretch_command))
+    pattern = "^1:(" + "|".join(action.value for action in CARD_ACTIONS) + ")(:|$)"
+    application.add_handler(CallbackQueryHandler(card_button, pattern=pattern))

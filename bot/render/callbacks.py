@@ -1,0 +1,63 @@
+"""The one callback-data codec: small, versioned, always within Telegram's 64 bytes.
+
+Wire form: ``<version>:<action>[:<arg>...]``. A button from an older version, or data we
+cannot read, decodes to ``None`` and gets a polite "this button is out of date" answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+VERSION = "1"
+MAX_BYTES = 64
+SEPARATOR = ":"
+
+
+class Action(StrEnum):
+    # Stretch card
+    DONE = "d"
+    ANOTHER = "a"
+    EASIER = "e"
+    HARDER = "h"
+    # Start screen
+    STRETCH_NOW = "sn"
+    SET_REMINDER = "sr"
+
+
+@dataclass(frozen=True)
+class Callback:
+    action: Action
+    args: tuple[str, ...] = ()
+
+    def arg(self, index: int = 0) -> str | None:
+        return self.args[index] if index < len(self.args) else None
+
+
+class CallbackDataTooLong(ValueError):
+    pass
+
+
+def encode(action: Action, *args: str) -> str:
+    """Encode a button press; raises if it would not fit or an argument holds the separator."""
+    if any(SEPARATOR in arg for arg in args):
+        raise ValueError(f"callback arguments may not contain {SEPARATOR!r}")
+    data = SEPARATOR.join((VERSION, action.value, *args))
+    if len(data.encode()) > MAX_BYTES:
+        raise CallbackDataTooLong(f"callback data is {len(data.encode())} bytes: {data!r}")
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    """Decode button data; ``None`` for anything stale, foreign or malformed."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    version, _, rest = data.partition(SEPARATOR)
+    if version != VERSION or not rest:
+        return None
+    code, *args = rest.split(SEPARATOR)
+    try:
+        action = Action(code)
+    except ValueError:
+        return None
+    return Callback(action, tuple(args))

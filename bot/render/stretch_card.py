@@ -1,0 +1,70 @@
+"""The stretch card: one stretch as an HTML message with its buttons."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.catalog.stretches import Stretch
+from bot.render.callbacks import Action, encode
+
+MAX_MESSAGE_CHARS = 4096
+
+
+def describe_dose(stretch: Stretch) -> str:
+    """Hold time or reps, sides and rounds, in one short line."""
+    if stretch.hold_seconds is not None:
+        dose = f"Hold {stretch.hold_seconds} s"
+    else:
+        dose = f"{stretch.reps} reps"
+    if stretch.sides == "each":
+        dose += " on each side"
+    if stretch.rounds > 1:
+        dose += f", {stretch.rounds} rounds"
+    return dose
+
+
+def render_stretch_card(stretch: Stretch, *, heading: str | None = None) -> str:
+    """The card text in Telegram HTML; every piece of content is escaped."""
+    lines: list[str] = []
+    if heading:
+        lines.append(escape(heading))
+    lines.append(f"<b>{escape(stretch.name)}</b>")
+    lines.append(f"<i>{escape(stretch.purpose)}</i>")
+    lines.append("")
+    lines.extend(f"{number}. {escape(step)}" for number, step in enumerate(stretch.steps, 1))
+    lines.append("")
+    sides_hint = " Then switch sides." if stretch.sides == "each" else ""
+    lines.append(f"⏱ <b>{escape(describe_dose(stretch))}</b>.{sides_hint}")
+    lines.extend(f"💡 {escape(cue)}" for cue in stretch.cues)
+    lines.append("⚠️ <b>Stop if</b> " + escape("; ".join(stretch.stop_if)))
+    text = "\n".join(lines)
+    if len(text) > MAX_MESSAGE_CHARS:
+        # Content is validated to stay far below this; guard so a card can never be refused.
+        raise ValueError(f"stretch card for {stretch.id} is {len(text)} characters")
+    return text
+
+
+def render_variant(stretch: Stretch, *, easier: bool) -> str:
+    """The easier or harder way to do a stretch."""
+    label = "Easier" if easier else "Harder"
+    variant = stretch.easier if easier else stretch.harder
+    return f"<b>{label}: {escape(stretch.name)}</b>\n{escape(variant)}"
+
+
+def stretch_card_keyboard(stretch: Stretch) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("✅ Done", callback_data=encode(Action.DONE, stretch.id)),
+                InlineKeyboardButton(
+                    "🔄 Another", callback_data=encode(Action.ANOTHER, stretch.id)
+                ),
+            ],
+            [
+                InlineKeyboardButton("🐢 Easier", callback_data=encode(Action.EASIER, stretch.id)),
+                InlineKeyboardButton("🔥 Harder", callback_data=encode(Action.HARDER, stretch.id)),
+            ],
+        ]
+    )

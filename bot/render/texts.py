@@ -1,0 +1,59 @@
+"""Fixed texts: welcome, help and the friendly fallbacks. HTML parse mode."""
+
+from __future__ import annotations
+
+from html import escape
+
+# (command, one-line description): the source for /help and the Telegram command menu.
+COMMANDS: list[tuple[str, str]] = [
+    ("stretch", "Get one stretch to do now"),
+    ("settings", "Your reminder time, days and timezone"),
+    ("time", "Set the reminder time, e.g. /time 07:30"),
+    ("timezone", "Set your timezone, e.g. /timezone Europe/Berlin"),
+    ("pause", "Pause daily reminders"),
+    ("resume", "Resume daily reminders"),
+    ("redflags", "Check symptoms that need a doctor"),
+    ("mydata", "See and export what Limber stores about you"),
+    ("forget", "Delete everything Limber stores about you"),
+    ("about", "What Limber is and is not"),
+    ("help", "List the commands"),
+    ("start", "Welcome and quick start"),
+]
+
+SAFETY_LINE = (
+    "Limber is not medical care: stretch gently, never into sharp pain, and check "
+    "/redflags if your pain is new, severe or comes with other symptoms."
+)
+
+
+def render_welcome(first_name: str | None) -> str:
+    name = escape(first_name) if first_name else "there"
+    return (
+        f"Hi {name}! I'm <b>Limber</b>, your pocket coach for hips and lower back.\n\n"
+        "• Tap <b>Stretch now</b> (or send /stretch) for one short stretch with clear steps.\n"
+        "• Set a daily reminder and I'll send you a stretch at your time, on your days.\n"
+        "• Warm up for a few minutes first, and stay within what feels comfortable.\n\n"
+        f"⚠️ {SAFETY_LINE}"
+    )
+
+
+def render_help() -> str:
+    lines = ["<b>What I can do</b>"]
+    lines.extend(f"/{command} – {escape(description)}" for command, description in COMMANDS)
+    lines.append("")
+    lines.append("Buttons under my messages do the same things with one tap.")
+    return "\n".join(lines)
+
+
+UNKNOWN_COMMAND = (
+    "I don't know that command. Send /stretch for a stretch, or /help to see everything I can do."
+)
+FREE_TEXT = (
+    "I'm a simple coach and don't understand free text yet. "
+    "Send /stretch for a stretch now, or /help for the list of commands."
+)
+STALE_BUTTON = "That button is out of date. Send /stretch for a fresh stretch."
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong on my side. Your settings are safe; please try again in a moment."
+)
+DONE_NO_STREAK = "Nice work! ✅"

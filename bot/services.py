@@ -1,0 +1,38 @@
+"""What handlers need, built once at start and reached through the PTB context."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from random import Random
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.ext import CallbackContext
+
+from bot.catalog.stretches import StretchLibrary
+from bot.clock import Clock
+from bot.config import Settings
+
+SERVICES_KEY = "limber_services"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    sessions: async_sessionmaker[AsyncSession]
+    stretches: StretchLibrary
+    rng: Random = field(default_factory=Random)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session whose work commits on success and rolls back on error."""
+        async with self.sessions() as session, session.begin():
+            yield session
+
+
+def services(context: CallbackContext) -> Services:  # type: ignore[type-arg]
+    found = context.bot_data[SERVICES_KEY]
+    assert isinstance(found, Services)
+    return found

@@ -1,0 +1,73 @@
+"""User and activity queries on a real database (SQLite file and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db import activity
+from bot.db.models import User
+from bot.db.users import ensure_user
+from bot.domain.activity import ActivityKind
+
+NOW = datetime(2026, 3, 29, 6, 30, tzinfo=UTC)
+
+
+async def test_ensure_user_creates_once_with_defaults(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        first = await ensure_user(session, 42, 42, NOW)
+    async with sessions() as session, session.begin():
+        again = await ensure_user(session, 42, 42, NOW + timedelta(days=1))
+    assert (first.id, again.id) == (42, 42)
+    assert again.created_at == NOW  # round-trips as aware UTC on both engines
+    assert again.timezone == "UTC" and again.reminder_days == 0b1111111 and again.active
+
+
+async def test_returning_blocked_user_is_active_again(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        user = await ensure_user(session, 7, 7, NOW)
+        user.active = False
+    async with sessions() as session, session.begin():
+        await ensure_user(session, 7, 7, NOW)
+    async with sessions() as session:
+        stored = await session.get(User, 7)
+    assert stored is not None and stored.active
+
+
+async def test_recent_stretches_newest_first_and_only_shown_kinds(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        await ensure_user(session, 1, 1, NOW)
+        for minutes, kind, stretch_id in [
+            (0, ActivityKind.SHOWN, "a"),
+            (1, ActivityKind.DONE, "a"),
+            (2, ActivityKind.REMINDER_SENT, "b"),
+            (3, ActivityKind.SHOWN, "c"),
+        ]:
+            await activity.log_activity(
+                session, 1, kind, NOW + timedelta(minutes=minutes), stretch_id
+            )
+    async with sessions() as session:
+        assert await activity.recent_stretch_ids(session, 1) == ["c", "b", "a"]
+        done = await activity.done_times(session, 1, since=NOW - timedelta(days=1))
+    assert done == [NOW + timedelta(minutes=1)]
+
+
+async def test_deleting_user_cascades_to_activity(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        await ensure_user(session, 5, 5, NOW)
+        await activity.log_activity(session, 5, ActivityKind.SHOWN, NOW, "a")
+    async with sessions() as session, session.begin():
+        user = await session.get(User, 5)
+        assert user is not None
+        await session.delete(user)
+    async with sessions() as session:
+        assert await activity.recent_stretch_ids(session, 5) == []

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+
+from bot.catalog.stretches import Stretch
+from bot.domain.activity import current_streak
+from bot.domain.picking import adjusted_level, pick_stretch
+
+
+def make(stretch_id: str, areas: tuple[str, ...] = ("glutes",), level: int = 1) -> Stretch:
+    return Stretch.model_validate(
+        {
+            "id": stretch_id,
+            "name": f"Stretch {stretch_id}",
+            "purpose": "Loosens things up.",
+            "areas": areas,
+            "level": level,
+            "equipment": ["none"],
+            "position": "standing",
+            "steps": ["Stand tall.", "Move gently.", "Come back."],
+            "hold_seconds": 30,
+            "sides": "each",
+            "cues": ["Breathe slowly."],
+            "stop_if": ["Sharp pain."],
+            "easier": "Do less.",
+            "harder": "Do more.",
+            "sources": ["test"],
+        }
+    )
+
+
+LIBRARY = [
+    make("a", ("glutes",), 1),
+    make("b", ("glutes",), 3),
+    make("c", ("hamstrings",), 1),
+    make("d", ("hip_flexors",), 2),
+]
+
+
+def picks(**kwargs: object) -> set[str]:
+    rng = random.Random(1)
+    return {pick_stretch(LIBRARY, rng=rng, **kwargs).id for _ in range(200)}  # type: ignore[arg-type]
+
+
+def test_focus_area_and_level_are_respected() -> None:
+    assert picks(focus_areas=["glutes"], level=1) == {"a"}
+    assert picks(focus_areas=["glutes"], level=3) == {"a", "b"}
+
+
+def test_recent_stretches_are_avoided_when_there_is_choice() -> None:
+    assert picks(recent_ids=["a", "b", "c"], level=3) == {"d"}
+
+
+def test_filters_relax_instead_of_returning_nothing() -> None:
+    # Only "a" fits the focus and level, but it was just shown: stay in focus, go up a level.
+    assert picks(focus_areas=["glutes"], level=1, recent_ids=["a"]) == {"b"}
+    assert picks(recent_ids=["a", "b", "c", "d"]) == {"a", "b", "c", "d"}
+
+
+def test_no_focus_means_any_area() -> None:
+    assert picks(level=3) == {"a", "b", "c", "d"}
+
+
+def test_empty_library_is_an_error() -> None:
+    with pytest.raises(ValueError):
+        pick_stretch([])
+
+
+@pytest.mark.parametrize(
+    ("level", "step", "expected"), [(1, -1, 1), (1, 1, 2), (3, 1, 3), (2, -1, 1)]
+)
+def test_adjusted_level_stays_in_range(level: int, step: int, expected: int) -> None:
+    assert adjusted_level(level, step) == expected
+
+
+@pytest.mark.parametrize(
+    ("done_days", "expected"),
+    [
+        ([], 0),
+        ([27], 1),
+        ([26], 1),  # yesterday still counts until today ends
+        ([25], 0),
+        ([25, 26, 27], 3),
+        ([24, 26, 27], 2),
+        ([27, 27, 26], 2),  # several in one day count once
+    ],
+)
+def test_current_streak(done_days: list[int], expected: int) -> None:
+    today = date(2026, 11, 27)
+    assert current_streak([date(2026, 11, d) for d in done_days], today) == expected
