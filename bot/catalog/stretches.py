@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from bot.catalog.loading import ContentError, load_yaml_model
 
 Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)
 Sentence = Field(min_length=3, max_length=300)
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]
 
 
 class Area(StrEnum):
@@ -63,24 +64,25 @@ class Stretch(BaseModel):
     level: int = Field(ge=1, le=3)
     equipment: tuple[Equipment, ...] = Field(min_length=1)
     position: Position
-    steps: tuple[str, ...] = Field(min_length=3, max_length=8)
+    steps: tuple[Text, ...] = Field(min_length=3, max_length=8)
     hold_seconds: int | None = Field(default=None, ge=5, le=180)
     reps: int | None = Field(default=None, ge=1, le=30)
-    rounds: int = Field(default=1, ge=1, le=5)
+    rounds: int = Field(default=1, ge=1, le=5)  # per side when sides is 'each'
     sides: Literal["each", "none"]
-    cues: tuple[str, ...] = Field(min_length=1, max_length=5)
-    stop_if: tuple[str, ...] = Field(min_length=1, max_length=4)
+    cues: tuple[Text, ...] = Field(min_length=1, max_length=5)
+    stop_if: tuple[Text, ...] = Field(min_length=1, max_length=4)
     easier: str = Sentence
     harder: str = Sentence
-    sources: tuple[str, ...] = Field(min_length=1)
+    sources: tuple[Text, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _dose_is_hold_or_reps(self) -> Stretch:
         if (self.hold_seconds is None) == (self.reps is None):
             raise ValueError("give exactly one of hold_seconds or reps")
-        for step in self.steps:
-            if not 3 <= len(step) <= 300:
-                raise ValueError("each step must be 3 to 300 characters")
+        if len(set(self.areas)) != len(self.areas):
+            raise ValueError("areas are listed twice")
+        if Equipment.NONE in self.equipment and len(self.equipment) > 1:
+            raise ValueError("equipment 'none' cannot be combined with other equipment")
         return self
 
 

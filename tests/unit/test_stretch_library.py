@@ -1,0 +1,243 @@
+"""The real stretch library in content/stretches: coverage, seed exercises, wording, bad files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.catalog.loading import ContentError
+from bot.catalog.stretches import Area, Stretch, StretchLibrary, load_stretches
+
+REPO_ROOT = Path(__file__).parents[2]
+STRETCH_DIR = REPO_ROOT / "content" / "stretches"
+SEED_DIR = REPO_ROOT.parent / "shared" / "seeds"
+
+RUN_LENGTH = 9
+TELEGRAM_LIMIT = 4096
+CARD_BUDGET = 1500
+
+# Exercises the seed notes describe; each must stay in the library under this id.
+SEED_EXERCISES = {
+    "banded-glute-kickback",
+    "seated-figure-four",
+    "lying-figure-four",
+    "half-kneeling-hip-flexor-rotation",
+    "kneeling-wall-quad",
+    "half-kneeling-hip-flexor",
+    "half-kneeling-hip-flexor-quad",
+    "fire-log-pose",
+    "side-lying-leg-swing",
+    "marching-warm-up",
+}
+
+
+@pytest.fixture(scope="module")
+def library() -> StretchLibrary:
+    return load_stretches(STRETCH_DIR)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def _runs(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + RUN_LENGTH]) for i in range(len(words) - RUN_LENGTH + 1)}
+
+
+def _all_text(stretch: Stretch) -> list[str]:
+    return [
+        stretch.name,
+        stretch.purpose,
+        *stretch.steps,
+        *stretch.cues,
+        *stretch.stop_if,
+        stretch.easier,
+        stretch.harder,
+        *stretch.sources,
+    ]
+
+
+def _card_text(stretch: Stretch) -> str:
+    """Roughly what the card shows: name, purpose, numbered steps, dose, cues, cautions."""
+    dose = f"Hold {stretch.hold_seconds} s" if stretch.hold_seconds else f"{stretch.reps} reps"
+    if stretch.sides == "each":
+        dose += " each side"
+    lines = [stretch.name, stretch.purpose]
+    lines += [f"{number}. {step}" for number, step in enumerate(stretch.steps, start=1)]
+    lines.append(f"{dose}, {stretch.rounds} round(s)")
+    lines += [f"• {cue}" for cue in stretch.cues]
+    lines += [f"⚠ {caution}" for caution in stretch.stop_if]
+    return "\n".join(lines)
+
+
+# --- coverage -------------------------------------------------------------------------------
+
+
+def test_library_has_at_least_thirty_stretches(library: StretchLibrary) -> None:
+    assert len(library) >= 30
+
+
+@pytest.mark.parametrize("area", list(Area))
+def test_every_area_has_at_least_three_stretches(library: StretchLibrary, area: Area) -> None:
+    matching = [stretch.id for stretch in library.all() if area in stretch.areas]
+    assert len(matching) >= 3, f"{area.value}: only {matching}"
+
+
+def test_all_three_levels_are_present(library: StretchLibrary) -> None:
+    assert {stretch.level for stretch in library.all()} == {1, 2, 3}
+
+
+def test_seed_exercises_are_present(library: StretchLibrary) -> None:
+    missing = sorted(stretch_id for stretch_id in SEED_EXERCISES if stretch_id not in library)
+    assert not missing
+
+
+def test_seed_exercises_keep_their_key_facts(library: StretchLibrary) -> None:
+    kickback = library.get("banded-glute-kickback")
+    assert kickback is not None
+    assert kickback.position == "tabletop" and "band" in kickback.equipment
+    assert kickback.reps is not None and kickback.sides == "each"
+
+    seated = library.get("seated-figure-four")
+    lying = library.get("lying-figure-four")
+    assert seated is not None and seated.position == "seated_chair"
+    assert lying is not None and lying.position == "lying_back"
+
+    wall = library.get("kneeling-wall-quad")
+    assert wall is not None and "wall" in wall.equipment
+    assert wall.hold_seconds == 10 and wall.rounds > 1 and wall.sides == "each"
+
+    fire_log = library.get("fire-log-pose")
+    assert fire_log is not None and fire_log.hold_seconds is not None
+    assert fire_log.hold_seconds >= 30 and fire_log.sides == "each"
+
+    swing = library.get("side-lying-leg-swing")
+    assert swing is not None and swing.position == "side_lying" and swing.sides == "each"
+
+    warm_up = library.get("marching-warm-up")
+    assert warm_up is not None and warm_up.level == 1
+    assert any("warm" in cue.lower() for cue in warm_up.cues)
+
+
+# --- wording --------------------------------------------------------------------------------
+
+
+def test_no_stretch_copies_nine_words_from_the_seed_notes(library: StretchLibrary) -> None:
+    seed_files = sorted(SEED_DIR.glob("*.txt")) if SEED_DIR.is_dir() else []
+    if not seed_files:
+        pytest.skip(f"seed notes not found at {SEED_DIR}")
+    seed_runs: set[tuple[str, ...]] = set()
+    for path in seed_files:
+        seed_runs |= _runs(_words(path.read_text(encoding="utf-8")))
+
+    copied = {}
+    for stretch in library.all():
+        # Each field on its own, and the whole file joined, so no run slips across a boundary.
+        texts = [*_all_text(stretch), " ".join(_all_text(stretch))]
+        shared = set().union(*(_runs(_words(text)) & seed_runs for text in texts))
+        if shared:
+            copied[stretch.id] = sorted(" ".join(run) for run in shared)
+    assert not copied
+
+
+def test_cards_fit_comfortably_in_one_telegram_message(library: StretchLibrary) -> None:
+    too_long = {
+        stretch.id: len(_card_text(stretch))
+        for stretch in library.all()
+        if len(_card_text(stretch)) > CARD_BUDGET
+    }
+    assert not too_long
+    assert CARD_BUDGET < TELEGRAM_LIMIT
+
+
+def test_steps_are_not_numbered_in_the_text(library: StretchLibrary) -> None:
+    numbered = [
+        (stretch.id, step)
+        for stretch in library.all()
+        for step in stretch.steps
+        if re.match(r"\s*(\d+|step\b)", step, flags=re.IGNORECASE)
+    ]
+    assert not numbered
+
+
+# --- broken files ---------------------------------------------------------------------------
+
+
+def _valid_data() -> dict[str, Any]:
+    data = yaml.safe_load((STRETCH_DIR / "glute-bridge.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _write(directory: Path, name: str, data: dict[str, Any]) -> Path:
+    path = directory / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_valid_copy_loads(tmp_path: Path) -> None:
+    _write(tmp_path, "glute-bridge", _valid_data())
+    assert "glute-bridge" in load_stretches(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda data: data.update(level=7), "level"),
+        (lambda data: data.update(areas=["elbows"]), "areas"),
+        (lambda data: data.update(sides="both"), "sides"),
+        (lambda data: data.update(steps=["Lie down."]), "steps"),
+        (lambda data: data.update(colour="red"), "colour"),
+        (lambda data: data.pop("purpose"), "purpose"),
+        (lambda data: data.pop("stop_if"), "stop_if"),
+    ],
+    ids=["bad-level", "bad-area", "bad-sides", "too-few-steps", "extra", "no-purpose", "no-stop"],
+)
+def test_a_bad_field_names_the_file_and_the_field(tmp_path: Path, change: Any, field: str) -> None:
+    data = _valid_data()
+    change(data)
+    _write(tmp_path, "glute-bridge", data)
+    with pytest.raises(ContentError) as caught:
+        load_stretches(tmp_path)
+    message = str(caught.value)
+    assert "glute-bridge.yaml" in message
+    assert f"'{field}" in message
+
+
+def test_an_id_that_does_not_match_the_file_name_is_rejected(tmp_path: Path) -> None:
+    _write(tmp_path, "bridge", _valid_data())
+    with pytest.raises(ContentError) as caught:
+        load_stretches(tmp_path)
+    message = str(caught.value)
+    assert "bridge.yaml" in message and "'id'" in message
+
+
+def test_invalid_yaml_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text("id: broken\nsteps: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_stretches(tmp_path)
+    message = str(caught.value)
+    assert "broken.yaml" in message and "YAML" in message
+
+
+def test_a_file_that_is_not_a_mapping_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "listy.yaml").write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"listy\.yaml"):
+        load_stretches(tmp_path)
+
+
+def test_both_hold_and_reps_is_rejected(tmp_path: Path) -> None:
+    data = _valid_data()
+    data["hold_seconds"] = 30
+    _write(tmp_path, "glute-bridge", data)
+    with pytest.raises(ContentError, match=r"glute-bridge\.yaml.*hold_seconds or reps"):
+        load_stretches(tmp_path)
+
+
+def test_an_empty_folder_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ContentError, match="no stretch files"):
+        load_stretches(tmp_path)
