@@ -2,64 +2,124 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from random import Random
 
-from telegram import BotCommand, LinkPreviewOptions
-from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram import Bot, BotCommand
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
-from bot.catalog.stretches import StretchLibrary
+from bot.catalog import Catalog
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.engine import create_engine, create_session_factory
-from bot.handlers import errors, fallback, start, stretch
+from bot.handlers import (
+    errors,
+    fallback,
+    membership,
+    privacy,
+    redflags,
+    reminders,
+    settings,
+    start,
+    stretch,
+)
+from bot.ratelimit import SendRateLimiter
+from bot.reminders.sender import ReminderSender
+from bot.reminders.tick import ReminderTicker
 from bot.render.texts import COMMANDS
 from bot.services import SERVICES_KEY, Services
+from bot.transport import AiohttpRequest
+
+log = logging.getLogger(__name__)
+
+TICKER_KEY = "limber_ticker"
+REMINDER_BOT_KEY = "limber_reminder_bot"
+# A claimed reminder not confirmed within this long is assumed abandoned by a dead process.
+DELIVERY_LEASE = timedelta(minutes=5)
+FEATURES = (start, stretch, settings, reminders, privacy, membership)
 
 
-async def _register_commands(application: Application) -> None:  # type: ignore[type-arg]
+def _limiter(settings: Settings) -> SendRateLimiter:
+    return SendRateLimiter(
+        per_second=settings.send_rate_per_second or None,
+        per_chat_interval=settings.send_rate_per_chat_seconds or None,
+    )
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     await application.bot.set_my_commands(
         [BotCommand(command, description) for command, description in COMMANDS]
     )
+    await application.bot_data[REMINDER_BOT_KEY].initialize()
+
+
+async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    ticker: ReminderTicker = context.bot_data[TICKER_KEY]
+    await ticker.tick()
 
 
 def build_application(
     settings: Settings,
-    stretches: StretchLibrary,
+    catalog: Catalog,
     *,
     token: str,
     clock: Clock | None = None,
     rng: Random | None = None,
+    run_ticker: bool = True,
 ) -> Application:  # type: ignore[type-arg]
-    """The bot, ready for polling, with its database and content attached."""
+    """The bot, ready for polling, with its database, content and reminder tick attached."""
     engine = create_engine(settings.database_url)
     svc = Services(
         settings=settings,
         clock=clock or SystemClock(),
         sessions=create_session_factory(engine),
-        stretches=stretches,
+        catalog=catalog,
         rng=rng or Random(),
     )
+    base_url = f"{settings.api_base_url}/bot"
+    # Reminders go through their own plain Bot: the sender does its own rate limiting and
+    # retries, which must not be doubled by PTB's limiter.
+    # Waiting for a free connection is normal when a large batch is due: no pool timeout.
+    reminder_request = AiohttpRequest(connection_pool_size=64, pool_timeout=None)
+    reminder_bot = Bot(token, base_url=base_url, request=reminder_request)
+
+    async def _post_shutdown(_application: Application) -> None:  # type: ignore[type-arg]
+        await reminder_bot.shutdown()
+        await engine.dispose()
+
     application = (
         ApplicationBuilder()
         .token(token)
-        .base_url(f"{settings.api_base_url}/bot")
+        .base_url(base_url)
         .base_file_url(f"{settings.api_base_url}/file/bot")
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(True)
-        .post_init(_register_commands)
-        .post_shutdown(lambda _app: engine.dispose())
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
         .build()
     )
     application.bot_data[SERVICES_KEY] = svc
-    for feature in (start, stretch):
+    application.bot_data[REMINDER_BOT_KEY] = reminder_bot
+    ticker = ReminderTicker(
+        svc, ReminderSender(reminder_bot, _limiter(settings)), lease=DELIVERY_LEASE
+    )
+    application.bot_data[TICKER_KEY] = ticker
+    # The check goes first: its ConversationHandler must see /cancel and its buttons.
+    redflags.register(application, settings.redflags_idle_seconds)
+    for feature in FEATURES:
         feature.register(application)
     fallback.register(application)
     application.add_error_handler(errors.on_error)
+    if run_ticker and application.job_queue is not None:
+        application.job_queue.run_repeating(
+            _tick,
+            interval=settings.tick_seconds,
+            first=1.0,
+            name="reminder-tick",
+            # One tick at a time; a late tick runs once, not once per missed interval.
+            job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+        )
     return application

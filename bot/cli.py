@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot.catalog import Catalog, load_catalog
 from bot.catalog.loading import ContentError
-from bot.catalog.stretches import StretchLibrary, load_stretches
 from bot.config import Settings
 from bot.db.migrate import upgrade_database
 
@@ -38,9 +38,9 @@ def _load_settings() -> Settings:
         raise CliError(f"invalid setting {first['loc'][0]}: {first['msg']}") from error
 
 
-def _load_content(settings: Settings) -> StretchLibrary:
+def _load_content(settings: Settings) -> Catalog:
     try:
-        return load_stretches(settings.content_dir / "stretches")
+        return load_catalog(settings.content_dir)
     except ContentError as error:
         raise CliError(f"content error: {error}") from error
 
@@ -58,24 +58,26 @@ def command_run(settings: Settings) -> None:
             "TELEGRAM_BOT_TOKEN is not set: export it (or put it in .env), "
             "or try `limber demo` to chat with the bot locally without a token."
         )
-    stretches = _load_content(settings)
+    catalog = _load_content(settings)
     _upgrade(settings)
     from telegram import Update
 
     from bot.app import build_application
 
     application = build_application(
-        settings, stretches, token=settings.telegram_bot_token.get_secret_value()
+        settings, catalog, token=settings.telegram_bot_token.get_secret_value()
     )
-    log.info("Limber is running with %d stretches; press Ctrl+C to stop", len(stretches))
+    log.info("Limber is running with %d stretches; Ctrl+C stops it", len(catalog.stretches))
     application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
 def command_demo(settings: Settings) -> None:
-    stretches = _load_content(settings)
-    from bot.demo import run_demo
+    from bot.demo import demo_settings, run_demo
 
-    asyncio.run(run_demo(settings, stretches, upgrade=_upgrade))
+    settings = demo_settings(settings)
+    catalog = _load_content(settings)
+    _upgrade(settings)
+    asyncio.run(run_demo(settings, catalog))
 
 
 def command_db_upgrade(settings: Settings) -> None:
@@ -98,7 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = _load_settings()
-        _configure_logging(settings.log_level)
+        quiet = args.command == "demo" and "log_level" not in settings.model_fields_set
+        # In the demo, log lines would interleave with the chat: only problems are shown.
+        _configure_logging("WARNING" if quiet else settings.log_level)
         if args.command == "run":
             command_run(settings)
         elif args.command == "demo":

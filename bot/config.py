@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         default=1.0, ge=0, alias="LIMBER_SEND_RATE_PER_CHAT_SECONDS"
     )
 
+    # Red-flag checks end politely after this long without an answer.
+    redflags_idle_seconds: float = Field(default=900, gt=0, alias="LIMBER_REDFLAGS_IDLE_SECONDS")
+
     @property
     def api_base_url(self) -> str:
         """Base URL without a trailing slash; the bot calls ``{base}/bot{token}/{method}``."""

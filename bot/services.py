@@ -10,6 +10,8 @@ from random import Random
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import CallbackContext
 
+from bot.catalog import Catalog
+from bot.catalog.redflags import Checklist
 from bot.catalog.stretches import StretchLibrary
 from bot.clock import Clock
 from bot.config import Settings
@@ -22,8 +24,16 @@ class Services:
     settings: Settings
     clock: Clock
     sessions: async_sessionmaker[AsyncSession]
-    stretches: StretchLibrary
+    catalog: Catalog
     rng: Random = field(default_factory=Random)
+
+    @property
+    def stretches(self) -> StretchLibrary:
+        return self.catalog.stretches
+
+    @property
+    def redflags(self) -> Checklist:
+        return self.catalog.redflags
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

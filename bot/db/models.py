@@ -60,6 +60,8 @@ class User(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # A one-off snoozed reminder; it does not move the daily schedule.
     snooze_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Set when a red-flag check advised care: reminders wait until the user says they were seen.
+    on_hold_since: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -102,6 +104,20 @@ class Delivery(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class Check(Base):
+    """A finished red-flag check: only its outcome tier and time, never the answers."""
+
+    __tablename__ = "checks"
+    __table_args__ = (Index("ix_checks_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    tier: Mapped[str] = mapped_column(String(10))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Activity(Base):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
+from bot.domain.reminders import ReminderSettings, next_daily_due
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:
@@ -43,3 +44,20 @@ async def ensure_user(session: AsyncSession, user_id: int, chat_id: int, now: da
 
 async def count_users(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(User)) or 0)
+
+
+def reminder_settings(user: User) -> ReminderSettings:
+    return ReminderSettings(
+        reminder_time=user.reminder_time,
+        days=user.reminder_days,
+        zone=user.timezone,
+        paused=user.paused,
+        paused_until=user.paused_until,
+        on_hold=user.on_hold_since is not None,
+    )
+
+
+def reschedule(user: User, now: datetime) -> None:
+    """Recompute the user's place in the due queue after any change to their settings."""
+    user.next_due_at = next_daily_due(reminder_settings(user), now)
+    user.updated_at = now

@@ -5,10 +5,12 @@ from __future__ import annotations
 from contextlib import suppress
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.db.models import User
 from bot.db.users import ensure_user
+from bot.render.texts import NO_PREVIEW
 from bot.services import Services
 
 
@@ -28,7 +30,9 @@ async def reply(
     chat = update.effective_chat
     if chat is None:
         return None
-    return await chat.send_message(text, reply_markup=keyboard)
+    return await chat.send_message(
+        text, parse_mode=ParseMode.HTML, reply_markup=keyboard, link_preview_options=NO_PREVIEW
+    )
 
 
 async def answer_quietly(query: CallbackQuery, text: str | None = None) -> None:
@@ -42,3 +46,23 @@ async def drop_keyboard(query: CallbackQuery) -> None:
     # Already edited, too old, or deleted: the buttons are gone either way.
     with suppress(BadRequest):
         await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def show(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+    """Replace the pressed message's text and buttons (menus navigate in place)."""
+    try:
+        await query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=keyboard, link_preview_options=NO_PREVIEW
+        )
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+def command_argument(update: Update) -> str:
+    """The text after a command (``/time 7:30`` -> ``7:30``), bounded so huge input stays cheap."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return ""
+    _, _, rest = message.text.partition(" ")
+    return rest.strip()[:200]

@@ -1,4 +1,4 @@
-"""/start and /help."""
+"""/start, /help and /about."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.handlers.common import current_user, reply
 from bot.render.callbacks import Action, encode
-from bot.render.texts import render_help, render_welcome
+from bot.render.texts import ABOUT, render_help, render_welcome
 from bot.services import services
 
 START_KEYBOARD = InlineKeyboardMarkup(
@@ -32,6 +32,11 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await reply(update, render_help())
 
 
+async def about_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(update, ABOUT)
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("about", about_command))

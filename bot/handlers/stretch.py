@@ -10,19 +10,38 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.db import activity
 from bot.db.models import User
+from bot.db.users import reschedule
 from bot.domain.activity import ActivityKind, current_streak
 from bot.domain.picking import adjusted_level, pick_stretch
 from bot.handlers.common import answer_quietly, current_user, drop_keyboard, reply
 from bot.render.callbacks import Action, decode
+from bot.render.redflags_buttons import resume_after_hold_keyboard
 from bot.render.stretch_card import render_stretch_card, render_variant, stretch_card_keyboard
 from bot.render.texts import STALE_BUTTON
 from bot.services import Services, services
 
-CARD_ACTIONS = (Action.DONE, Action.ANOTHER, Action.EASIER, Action.HARDER, Action.STRETCH_NOW)
+CARD_ACTIONS = (
+    Action.DONE,
+    Action.ANOTHER,
+    Action.EASIER,
+    Action.HARDER,
+    Action.STRETCH_NOW,
+    Action.HOLD_RESUME,
+)
+
+
+ON_HOLD = (
+    "⏸ Your last red-flag check advised getting checked by a clinician, so I've held back "
+    "stretches and reminders. Once you've been checked and told it's fine to exercise, tap "
+    "below to carry on. If anything has changed, run /redflags again."
+)
 
 
 async def send_stretch(update: Update, svc: Services, user: User) -> None:
-    """Pick a stretch for ``user``, log it, and send its card."""
+    """Pick a stretch for ``user``, log it, and send its card (or explain the safety hold)."""
+    if user.on_hold_since is not None:
+        await reply(update, ON_HOLD, resume_after_hold_keyboard())
+        return
     async with svc.transaction() as session:
         recent = await activity.recent_stretch_ids(session, user.id)
         stretch = pick_stretch(
@@ -55,6 +74,13 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if callback is None or user is None:
         await answer_quietly(query, STALE_BUTTON)
         return
+    if callback.action is Action.HOLD_RESUME:
+        await answer_quietly(query)
+        await drop_keyboard(query)
+        user = await _lift_hold(svc, user)
+        await reply(update, "Glad you've been checked. Reminders are back on; here's a stretch.")
+        await send_stretch(update, svc, user)
+        return
     if callback.action in (Action.ANOTHER, Action.STRETCH_NOW):
         await answer_quietly(query)
         await send_stretch(update, svc, user)
@@ -85,6 +111,17 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         else "\n\nI'll suggest more challenging stretches from now on."
     )
     await reply(update, render_variant(stretch, easier=easier) + note)
+
+
+async def _lift_hold(svc: Services, user: User) -> User:
+    now = svc.clock.now()
+    async with svc.transaction() as session:
+        stored = await session.get(User, user.id)
+        if stored is None:
+            return user
+        stored.on_hold_since = None
+        reschedule(stored, now)
+        return stored
 
 
 async def _record_done(svc: Services, user: User, stretch_id: str) -> str:

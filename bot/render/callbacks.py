@@ -20,6 +20,31 @@ class Action(StrEnum):
     ANOTHER = "a"
     EASIER = "e"
     HARDER = "h"
+    # Reminder card (Done and Another are shared with the stretch card)
+    SNOOZE = "z"
+    SKIP_TODAY = "k"
+    # Settings
+    SETTINGS = "st"
+    TIME_MENU = "tm"
+    SET_TIME = "t"
+    DAYS_MENU = "dm"
+    TOGGLE_DAY = "dt"
+    DAYS_PRESET = "dp"
+    ZONE_MENU = "zm"
+    ZONE_REGION = "zr"
+    SET_ZONE = "zs"
+    PAUSE_MENU = "pm"
+    PAUSE = "p"
+    RESUME = "r"
+    # Red-flag check
+    REDFLAGS_START = "rs"
+    REDFLAGS_ANSWER = "ra"
+    REDFLAGS_BACK = "rb"
+    REDFLAGS_STOP = "rx"
+    HOLD_RESUME = "hr"
+    # Privacy
+    FORGET_CONFIRM = "fc"
+    FORGET_CANCEL = "fx"
     # Start screen
     STRETCH_NOW = "sn"
     SET_REMINDER = "sr"

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.stretches import Stretch
 from bot.render.callbacks import Action, encode
+from bot.render.redflags_buttons import start_check_button
 
 MAX_MESSAGE_CHARS = 4096
 
@@ -35,10 +36,11 @@ def render_stretch_card(stretch: Stretch, *, heading: str | None = None) -> str:
     lines.append("")
     lines.extend(f"{number}. {escape(step)}" for number, step in enumerate(stretch.steps, 1))
     lines.append("")
-    sides_hint = " Then switch sides." if stretch.sides == "each" else ""
-    lines.append(f"⏱ <b>{escape(describe_dose(stretch))}</b>.{sides_hint}")
+    lines.append(f"⏱ <b>{escape(describe_dose(stretch))}</b>")
     lines.extend(f"💡 {escape(cue)}" for cue in stretch.cues)
-    lines.append("⚠️ <b>Stop if</b> " + escape("; ".join(stretch.stop_if)))
+    lines.append("")
+    lines.append("⚠️ <b>Stop if:</b>")
+    lines.extend(f"• {escape(caution)}" for caution in stretch.stop_if)
     text = "\n".join(lines)
     if len(text) > MAX_MESSAGE_CHARS:
         # Content is validated to stay far below this; guard so a card can never be refused.
@@ -51,6 +53,26 @@ def render_variant(stretch: Stretch, *, easier: bool) -> str:
     label = "Easier" if easier else "Harder"
     variant = stretch.easier if easier else stretch.harder
     return f"<b>{label}: {escape(stretch.name)}</b>\n{escape(variant)}"
+
+
+def reminder_card_keyboard(stretch: Stretch) -> InlineKeyboardMarkup:
+    """Buttons under a daily reminder: do it, put it off, or skip it for today."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("✅ Done", callback_data=encode(Action.DONE, stretch.id)),
+                InlineKeyboardButton(
+                    "🔄 Another", callback_data=encode(Action.ANOTHER, stretch.id)
+                ),
+            ],
+            [
+                InlineKeyboardButton("⏰ Snooze 15 min", callback_data=encode(Action.SNOOZE, "15")),
+                InlineKeyboardButton("⏰ Snooze 1 h", callback_data=encode(Action.SNOOZE, "60")),
+            ],
+            [InlineKeyboardButton("⏭ Skip today", callback_data=encode(Action.SKIP_TODAY))],
+            [start_check_button()],
+        ]
+    )
 
 
 def stretch_card_keyboard(stretch: Stretch) -> InlineKeyboardMarkup:
@@ -66,5 +88,6 @@ def stretch_card_keyboard(stretch: Stretch) -> InlineKeyboardMarkup:
                 InlineKeyboardButton("🐢 Easier", callback_data=encode(Action.EASIER, stretch.id)),
                 InlineKeyboardButton("🔥 Harder", callback_data=encode(Action.HARDER, stretch.id)),
             ],
+            [start_check_button()],
         ]
     )

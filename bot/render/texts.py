@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from html import escape
 
+from telegram import LinkPreviewOptions
+
+# Parse mode and previews are passed per call, not as PTB Defaults: Defaults would also add
+# them to calls that have no such parameters (editMessageReplyMarkup).
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
 # (command, one-line description): the source for /help and the Telegram command menu.
 COMMANDS: list[tuple[str, str]] = [
     ("stretch", "Get one stretch to do now"),
@@ -57,3 +63,29 @@ SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side. Your settings are safe; please try again in a moment."
 )
 DONE_NO_STREAK = "Nice work! ✅"
+
+ABOUT = """<b>About Limber</b>
+Limber is a free, open-source coach for tight hips and a stiff lower back: one short stretch \
+when you ask, and a daily reminder at your time.
+
+<b>What it is not</b>
+It is not a doctor, a physiotherapist or a diagnosis. It cannot examine you, and it does not \
+know your history. If pain is severe, new, spreading, or comes with other symptoms, see a \
+clinician.
+
+<b>The red-flag check (/redflags)</b>
+It asks about warning signs that mean back, hip or groin pain should be checked by a doctor, \
+and how soon. A "yes" means "get checked", not "you have something serious"; a "no" rules \
+nothing out. Its questions follow:
+• the International Framework for Red Flags for Potential Serious Spinal Pathologies \
+(Finucane et al., JOSPT 2020)
+• NICE guidelines NG59 (low back pain and sciatica), NG65 (spondyloarthritis), NG234 \
+(spinal cord compression from cancer) and the NICE CKS red flags for back pain
+• NHS pages on back pain, sciatica, kidney infection, aortic aneurysm, hip fracture and \
+ectopic pregnancy; the cauda equina warning card
+• Henschke 2009 and 2013, Downie 2013 and Dionne 2019 on how well red flags work
+• children's hospital guidance on the limping child (Melbourne, Queensland)
+
+<b>Your data</b>
+Limber stores your settings, what it sent you and what you did, and only the outcome of a \
+check (never your answers). /mydata shows it all; /forget deletes it all."""

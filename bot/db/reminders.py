@@ -1,0 +1,305 @@
+"""The due queue in the database: claim due reminders atomically, record each result.
+
+A claim runs in one transaction: lock due users (PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so
+replicas never take the same rows; SQLite: the ``UPDATE ... RETURNING`` takes the write lock),
+insert a delivery per reminder (unique on user, due instant and kind, so a reminder can never
+be sent twice), and advance each user's queue entry. Sending happens after the commit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Activity, Delivery, User
+from bot.domain.activity import ActivityKind
+from bot.domain.reminders import DeliveryKind, DeliveryStatus, decide_daily, decide_snooze
+
+RECENT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class DueUser:
+    """A user whose reminder fell due, as locked by the claim."""
+
+    user_id: int
+    chat_id: int
+    due_at: datetime
+    kind: DeliveryKind
+    timezone: str
+    reminder_time: time | None
+    reminder_days: int
+    focus_areas: list[str]
+    level: int
+
+
+StretchChooser = Callable[[DueUser, list[str]], str]
+
+
+@dataclass(frozen=True)
+class ClaimedDelivery:
+    """A delivery this process now owns and must send."""
+
+    delivery_id: int
+    user_id: int
+    chat_id: int
+    kind: DeliveryKind
+    due_at: datetime
+    stretch_id: str | None
+
+
+def _lock_due(column: Any, now: datetime, limit: int) -> Any:
+    # `User.active == true()` renders the literal the partial index is defined with.
+    return (
+        select(User.id)
+        .where(User.active == true(), column <= now)
+        .order_by(column)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
+async def _claim_users(
+    session: AsyncSession, kind: DeliveryKind, now: datetime, limit: int
+) -> list[DueUser]:
+    column = User.next_due_at if kind is DeliveryKind.DAILY else User.snooze_due_at
+    # The no-op assignment makes this a write, so SQLite takes its write lock before reading
+    # the due rows: two ticks can never read the same rows as due.
+    statement = (
+        update(User)
+        .where(User.id.in_(_lock_due(column, now, limit)))
+        .values({column: column})
+        .returning(
+            User.id,
+            User.chat_id,
+            column,
+            User.timezone,
+            User.reminder_time,
+            User.reminder_days,
+            User.focus_areas,
+            User.level,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    rows = (await session.execute(statement)).all()
+    # The WHERE clause compared the due column with now, so it is never NULL here.
+    return [
+        DueUser(
+            user_id=row[0],
+            chat_id=row[1],
+            due_at=row[2] or now,
+            kind=kind,
+            timezone=row[3],
+            reminder_time=row[4],
+            reminder_days=row[5],
+            focus_areas=list(row[6] or []),
+            level=row[7],
+        )
+        for row in rows
+    ]
+
+
+def _insert_ignoring_duplicates(session: AsyncSession) -> Any:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(Delivery).on_conflict_do_nothing(
+        index_elements=[Delivery.user_id, Delivery.due_at, Delivery.kind]
+    )
+
+
+async def recent_stretches(
+    session: AsyncSession, user_ids: Sequence[int], now: datetime
+) -> dict[int, list[str]]:
+    """Stretches shown to each user in the last week, newest first: one query for a batch."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(Activity.user_id, Activity.stretch_id)
+        .where(
+            Activity.user_id.in_(user_ids),
+            Activity.kind.in_([ActivityKind.SHOWN.value, ActivityKind.REMINDER_SENT.value]),
+            Activity.at >= now - timedelta(days=RECENT_DAYS),
+            Activity.stretch_id.is_not(None),
+        )
+        .order_by(Activity.at.desc())
+    )
+    recent: dict[int, list[str]] = defaultdict(list)
+    for user_id, stretch_id in rows:
+        if stretch_id is not None:
+            recent[user_id].append(stretch_id)
+    return recent
+
+
+async def claim_due_reminders(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    limit: int,
+    grace: timedelta,
+    choose_stretch: StretchChooser,
+) -> list[ClaimedDelivery]:
+    """Claim up to ``limit`` due reminders; the caller commits, then sends what is returned.
+
+    ``choose_stretch(user: DueUser, recent_ids: list[str]) -> str`` picks each card's stretch
+    now, so a delivery recovered after a crash shows the same stretch.
+    """
+    daily = await _claim_users(session, DeliveryKind.DAILY, now, limit)
+    snoozed = await _claim_users(session, DeliveryKind.SNOOZE, now, limit)
+    recent = await recent_stretches(session, [u.user_id for u in (*daily, *snoozed)], now)
+
+    rows: list[dict[str, Any]] = []
+    next_dues: list[dict[str, Any]] = []
+    for user in daily:
+        decision = decide_daily(
+            user.due_at, now, grace, user.reminder_time, user.reminder_days, user.timezone
+        )
+        next_dues.append({"id": user.user_id, "next_due_at": decision.next_due})
+        rows.append(_delivery_row(user, now, decision.send, choose_stretch, recent))
+    for user in snoozed:
+        rows.append(
+            _delivery_row(user, now, decide_snooze(user.due_at, now, grace), choose_stretch, recent)
+        )
+    if next_dues:
+        await session.execute(update(User), next_dues)
+    if snoozed:
+        await session.execute(
+            update(User)
+            .where(User.id.in_([u.user_id for u in snoozed]))
+            .values(snooze_due_at=None)
+            .execution_options(synchronize_session=False)
+        )
+    return await _insert_deliveries(
+        session, rows, {(u.user_id, u.kind): u for u in (*daily, *snoozed)}
+    )
+
+
+def _delivery_row(
+    user: DueUser,
+    now: datetime,
+    send: bool,
+    choose_stretch: StretchChooser,
+    recent: dict[int, list[str]],
+) -> dict[str, Any]:
+    return {
+        "user_id": user.user_id,
+        "due_at": user.due_at,
+        "kind": user.kind.value,
+        "status": (DeliveryStatus.PENDING if send else DeliveryStatus.SKIPPED).value,
+        "attempts": 0,
+        "stretch_id": choose_stretch(user, recent.get(user.user_id, [])) if send else None,
+        "claimed_at": now,
+        "finished_at": None if send else now,
+    }
+
+
+async def _insert_deliveries(
+    session: AsyncSession,
+    rows: list[dict[str, Any]],
+    users: dict[tuple[int, DeliveryKind], DueUser],
+) -> list[ClaimedDelivery]:
+    if not rows:
+        return []
+    inserted = await session.execute(
+        _insert_ignoring_duplicates(session).returning(
+            Delivery.id, Delivery.user_id, Delivery.kind, Delivery.status, Delivery.stretch_id
+        ),
+        rows,
+    )
+    claimed = []
+    for delivery_id, user_id, kind, status, stretch_id in inserted:
+        if status != DeliveryStatus.PENDING.value:
+            continue
+        user = users[(user_id, DeliveryKind(kind))]
+        claimed.append(
+            ClaimedDelivery(delivery_id, user_id, user.chat_id, user.kind, user.due_at, stretch_id)
+        )
+    return claimed
+
+
+async def reclaim_abandoned(
+    session: AsyncSession, now: datetime, *, lease: timedelta, grace: timedelta, limit: int
+) -> list[ClaimedDelivery]:
+    """Take over pending deliveries whose claimer died before sending (lease expired).
+
+    Ones past the grace period are skipped instead, like any reminder missed during downtime.
+    """
+    stale = (
+        select(Delivery.id)
+        .where(Delivery.status == DeliveryStatus.PENDING.value, Delivery.claimed_at < now - lease)
+        .order_by(Delivery.claimed_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = (
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(stale))
+            .values(claimed_at=now)
+            .returning(
+                Delivery.id, Delivery.user_id, Delivery.kind, Delivery.due_at, Delivery.stretch_id
+            )
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    if not rows:
+        return []
+    chats = dict(
+        (
+            await session.execute(
+                select(User.id, User.chat_id).where(User.id.in_([r[1] for r in rows]))
+            )
+        ).all()
+    )
+    claimed, expired = [], []
+    for delivery_id, user_id, kind, due_at, stretch_id in rows:
+        if now - due_at >= grace:
+            expired.append(delivery_id)
+        else:
+            claimed.append(
+                ClaimedDelivery(
+                    delivery_id, user_id, chats[user_id], DeliveryKind(kind), due_at, stretch_id
+                )
+            )
+    if expired:
+        await finish_deliveries(
+            session, [(i, DeliveryStatus.SKIPPED, None, 0) for i in expired], now
+        )
+    return claimed
+
+
+async def finish_deliveries(
+    session: AsyncSession,
+    results: Iterable[tuple[int, DeliveryStatus, int | None, int]],
+    now: datetime,
+) -> None:
+    """Record final results: (delivery id, status, Telegram message id, attempts made)."""
+    params = [
+        {
+            "id": delivery_id,
+            "status": status.value,
+            "message_id": message_id,
+            "attempts": attempts,
+            "finished_at": now,
+        }
+        for delivery_id, status, message_id, attempts in results
+    ]
+    if params:
+        await session.execute(update(Delivery), params)
+
+
+async def deactivate_users(session: AsyncSession, user_ids: Iterable[int], now: datetime) -> None:
+    ids = list(user_ids)
+    if ids:
+        await session.execute(
+            update(User)
+            .where(User.id.in_(ids))
+            .values(active=False, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )

@@ -1,0 +1,97 @@
+"""Rules of the reminder due queue: delivery kinds and states, and what a claim decides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.domain.schedule import catch_up_due, is_within_grace, next_due_at
+
+
+class DeliveryKind(StrEnum):
+    DAILY = "daily"
+    SNOOZE = "snooze"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # claimed, not yet confirmed sent
+    SENT = "sent"
+    SKIPPED = "skipped"  # missed by more than the grace period (downtime): never flooded
+    BLOCKED = "blocked"  # the user blocked the bot (403)
+    FAILED = "failed"  # Telegram refused it for good (400)
+    UNKNOWN = "unknown"  # timed out after sending: Telegram may have it, so never resent
+
+
+FINAL_STATUSES = frozenset(DeliveryStatus) - {DeliveryStatus.PENDING}
+
+
+@dataclass(frozen=True)
+class DailyDecision:
+    """What to do with a claimed daily reminder: send it or not, and the next due to store."""
+
+    send: bool
+    next_due: datetime | None
+
+
+def decide_daily(
+    due_at: datetime,
+    now: datetime,
+    grace: timedelta,
+    local_time: time | None,
+    days: int,
+    zone: str,
+) -> DailyDecision:
+    """Send once if missed by less than ``grace``; always move the queue into the future."""
+    if local_time is None:
+        return DailyDecision(send=False, next_due=None)
+    catch_up = catch_up_due(due_at, now, grace, local_time, days, ZoneInfo(zone))
+    return DailyDecision(send=catch_up.send, next_due=catch_up.next_due)
+
+
+def decide_snooze(due_at: datetime, now: datetime, grace: timedelta) -> bool:
+    """A snoozed reminder is sent once when due, unless it is older than the grace period."""
+    return is_within_grace(due_at, now, grace)
+
+
+def schedule_from(now: datetime, local_time: time | None, days: int, zone: str) -> datetime | None:
+    """The first daily due strictly after ``now``, or None when no reminder time is set."""
+    if local_time is None:
+        return None
+    return next_due_at(now, local_time, days, ZoneInfo(zone))
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """Everything that decides when a user's daily reminder is next due."""
+
+    reminder_time: time | None
+    days: int
+    zone: str
+    paused: bool = False
+    paused_until: datetime | None = None
+    on_hold: bool = False  # a red-flag check advised seeing a clinician first
+
+
+def pause_active(settings: ReminderSettings, now: datetime) -> bool:
+    """Paused indefinitely, or for a while that has not ended yet."""
+    return settings.paused and (settings.paused_until is None or settings.paused_until > now)
+
+
+def next_daily_due(settings: ReminderSettings, now: datetime) -> datetime | None:
+    """The queue entry to store after any settings change: None means no reminder is scheduled."""
+    if settings.on_hold:
+        return None
+    if pause_active(settings, now):
+        if settings.paused_until is None:
+            return None
+        return schedule_from(
+            settings.paused_until, settings.reminder_time, settings.days, settings.zone
+        )
+    return schedule_from(now, settings.reminder_time, settings.days, settings.zone)
+
+
+def pause_until(now: datetime, days: int) -> datetime | None:
+    """End of a pause of ``days`` days; 0 means until the user resumes."""
+    return now + timedelta(days=days) if days > 0 else None

@@ -1,0 +1,109 @@
+"""Sending claimed reminders the way a production bot must: rate-limited, retried, never twice.
+
+- 429: wait ``retry_after`` (holding back every send: the limit is per bot) and retry.
+- 403: the user blocked the bot; mark them inactive, stop.
+- 5xx and requests that never left this machine: retry with exponential backoff.
+- A timeout after the request was written is ambiguous (Telegram may have accepted it), so it
+  is recorded as UNKNOWN and never resent: a missing reminder beats a doubled one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.domain.reminders import DeliveryStatus
+from bot.ratelimit import SendRateLimiter
+from bot.render.texts import NO_PREVIEW
+from bot.transport import RequestNotSent, ResponseLost
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+MAX_RETRY_AFTER_WAITS = 5
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: DeliveryStatus
+    message_id: int | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    chat_id: int
+    text: str
+    keyboard: InlineKeyboardMarkup | None
+
+
+class ReminderSender:
+    def __init__(
+        self,
+        bot: Bot,
+        limiter: SendRateLimiter,
+        *,
+        backoff_base: float = 0.5,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._bot = bot
+        self._limiter = limiter
+        self._backoff_base = backoff_base
+        self._sleep = sleep
+        self.rate_limited_count = 0
+
+    async def send(self, message: OutgoingMessage) -> SendResult:
+        attempts = 0
+        waits = 0
+        while True:
+            await self._limiter.acquire(message.chat_id)
+            attempts += 1
+            try:
+                sent = await self._bot.send_message(
+                    message.chat_id,
+                    message.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=message.keyboard,
+                    link_preview_options=NO_PREVIEW,
+                )
+                return SendResult(DeliveryStatus.SENT, sent.message_id, attempts)
+            except RetryAfter as error:
+                self.rate_limited_count += 1
+                waits += 1
+                delay = _seconds(error.retry_after)
+                self._limiter.pause_all(delay)
+                if waits > MAX_RETRY_AFTER_WAITS:
+                    log.warning("still rate limited after %d waits; leaving for later", waits)
+                    return SendResult(DeliveryStatus.PENDING, None, attempts)
+                await self._sleep(delay)
+            except Forbidden:
+                return SendResult(DeliveryStatus.BLOCKED, None, attempts)
+            except BadRequest as error:
+                log.warning("reminder refused by Telegram: %s", error.message)
+                return SendResult(DeliveryStatus.FAILED, None, attempts)
+            except NetworkError as error:
+                if isinstance(error, TimedOut | ResponseLost) and not isinstance(
+                    error, RequestNotSent
+                ):
+                    # Written but unanswered: Telegram may have it. Never risk a double.
+                    return SendResult(DeliveryStatus.UNKNOWN, None, attempts)
+                # A 5xx answer, or a request that never left: safe to repeat, with backoff.
+                if attempts >= MAX_ATTEMPTS:
+                    return SendResult(DeliveryStatus.PENDING, None, attempts)
+                await self._sleep(self._backoff(attempts))
+
+    def _backoff(self, attempts: int) -> float:
+        return float(self._backoff_base * 2 ** (attempts - 1))
+
+
+def _seconds(retry_after: object) -> float:
+    total_seconds = getattr(retry_after, "total_seconds", None)
+    if callable(total_seconds):
+        return float(total_seconds())
+    return float(retry_after)  # type: ignore[arg-type]

@@ -1,0 +1,128 @@
+"""One tick of the due queue: claim what is due, commit, send, record. Run every few seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.db import activity
+from bot.db.reminders import (
+    ClaimedDelivery,
+    DueUser,
+    claim_due_reminders,
+    deactivate_users,
+    finish_deliveries,
+    reclaim_abandoned,
+)
+from bot.domain.activity import ActivityKind
+from bot.domain.picking import pick_stretch
+from bot.domain.reminders import DeliveryKind, DeliveryStatus
+from bot.reminders.sender import OutgoingMessage, ReminderSender, SendResult
+from bot.render.stretch_card import reminder_card_keyboard, render_stretch_card
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+HEADINGS = {
+    DeliveryKind.DAILY: "⏰ Time for your daily stretch!",
+    DeliveryKind.SNOOZE: "⏰ Snoozed reminder: here is your stretch.",
+}
+
+
+@dataclass
+class TickReport:
+    claimed: int = 0
+    statuses: Counter[DeliveryStatus] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+class ReminderTicker:
+    def __init__(self, services: Services, sender: ReminderSender, *, lease: timedelta) -> None:
+        self._svc = services
+        self._sender = sender
+        self._lease = lease
+        self._lock = asyncio.Lock()
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(minutes=self._svc.settings.reminder_grace_minutes)
+
+    async def tick(self) -> TickReport:
+        """Claim and send one batch; ticks never overlap within a process."""
+        async with self._lock:
+            started = time.perf_counter()
+            claimed = await self._claim()
+            report = TickReport(claimed=len(claimed))
+            results = await asyncio.gather(*(self._deliver(item) for item in claimed))
+            await self._record(list(zip(claimed, results, strict=True)))
+            report.statuses.update(result.status for result in results)
+            report.seconds = time.perf_counter() - started
+            if claimed:
+                log.info("tick: %d claimed, %s", len(claimed), dict(report.statuses))
+            return report
+
+    async def _claim(self) -> list[ClaimedDelivery]:
+        settings, now = self._svc.settings, self._svc.clock.now()
+        async with self._svc.transaction() as session:
+            recovered = await reclaim_abandoned(
+                session, now, lease=self._lease, grace=self.grace, limit=settings.claim_batch_size
+            )
+            fresh = await claim_due_reminders(
+                session,
+                now,
+                limit=settings.claim_batch_size,
+                grace=self.grace,
+                choose_stretch=self._choose_stretch,
+            )
+        return recovered + fresh
+
+    def _choose_stretch(self, user: DueUser, recent_ids: list[str]) -> str:
+        return pick_stretch(
+            self._svc.stretches.all(),
+            focus_areas=user.focus_areas,
+            level=user.level,
+            recent_ids=recent_ids,
+            rng=self._svc.rng,
+        ).id
+
+    async def _deliver(self, item: ClaimedDelivery) -> SendResult:
+        stretch = self._svc.stretches.get(item.stretch_id or "") or self._svc.stretches.all()[0]
+        message = OutgoingMessage(
+            chat_id=item.chat_id,
+            text=render_stretch_card(stretch, heading=HEADINGS[item.kind]),
+            keyboard=reminder_card_keyboard(stretch),
+        )
+        try:
+            return await self._sender.send(message)
+        except Exception:
+            # Unexpected: leave it pending; the lease hands it to a later tick.
+            log.exception("unexpected error sending delivery %d", item.delivery_id)
+            return SendResult(DeliveryStatus.PENDING, None, 1)
+
+    async def _record(self, outcomes: list[tuple[ClaimedDelivery, SendResult]]) -> None:
+        finished = [(c, r) for c, r in outcomes if r.status is not DeliveryStatus.PENDING]
+        if not finished:
+            return
+        now = self._svc.clock.now()
+        async with self._svc.transaction() as session:
+            await finish_deliveries(
+                session,
+                [(c.delivery_id, r.status, r.message_id, r.attempts) for c, r in finished],
+                now,
+            )
+            await deactivate_users(
+                session, [c.user_id for c, r in finished if r.status is DeliveryStatus.BLOCKED], now
+            )
+            for claimed, result in finished:
+                if result.status is DeliveryStatus.SENT:
+                    await activity.log_activity(
+                        session,
+                        claimed.user_id,
+                        ActivityKind.REMINDER_SENT,
+                        now,
+                        claimed.stretch_id,
+                    )

@@ -1,0 +1,148 @@
+"""End-to-end harness: the real bot, polling over real HTTP against the sandbox Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from random import Random
+
+import pytest
+from telegram.ext import Application
+
+from bot.app import TICKER_KEY, build_application
+from bot.catalog import Catalog, load_catalog
+from bot.clock import FakeClock
+from bot.config import DEFAULT_CONTENT_DIR, Settings
+from bot.db.models import User
+from bot.reminders.tick import ReminderTicker, TickReport
+from bot.sandbox.models import SentMessage
+from bot.sandbox.server import FakeBotApi
+from bot.services import SERVICES_KEY, Services
+
+CHAT_ID = 424242
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(DEFAULT_CONTENT_DIR)
+
+
+@dataclass
+class Chat:
+    """One user talking to the bot: type, press buttons, read replies."""
+
+    api: FakeBotApi
+    clock: FakeClock
+    ticker: ReminderTicker
+    services: Services
+    chat_id: int = CHAT_ID
+
+    async def say(self, text: str, replies: int = 1) -> list[SentMessage]:
+        await self.api.send_user_message(self.chat_id, text)
+        return await self.api.wait_for_bot_messages(self.chat_id, replies)
+
+    async def press(
+        self, label: str, replies: int = 1, *, message_id: int | None = None
+    ) -> list[SentMessage]:
+        """Press a button by its label on the newest message showing it; wait for the replies."""
+        query_id = await self.api.press_button_labeled(self.chat_id, label, message_id=message_id)
+        messages = await self.api.wait_for_bot_messages(self.chat_id, replies) if replies else []
+        await self.api.wait_for_callback_answer(query_id)
+        return messages
+
+    async def press_data(self, message_id: int, data: str) -> str:
+        """Press with arbitrary (stale, forged) data; returns the callback answer's text."""
+        query_id = await self.api.press_button(self.chat_id, message_id, data)
+        answer = await self.api.wait_for_callback_answer(query_id)
+        return answer.text or ""
+
+    async def tick(self) -> TickReport:
+        return await self.ticker.tick()
+
+    async def user(self) -> User:
+        async with self.services.sessions() as session:
+            user = await session.get(User, self.chat_id)
+        assert user is not None
+        return user
+
+    @property
+    def last(self) -> SentMessage:
+        message = self.api.last_message(self.chat_id)
+        assert message is not None
+        return message
+
+
+def services(application: Application) -> Services:  # type: ignore[type-arg]
+    found = application.bot_data[SERVICES_KEY]
+    assert isinstance(found, Services)
+    return found
+
+
+def make_settings(api: FakeBotApi, database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "LIMBER_DATABASE_URL": database_url,
+        "LIMBER_SEND_RATE_PER_SECOND": 1000,
+        "LIMBER_SEND_RATE_PER_CHAT_SECONDS": 0,
+    }
+    values.update(overrides)
+    return Settings.model_validate(values)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, object]:
+    return {}
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as server:
+        yield server
+
+
+@asynccontextmanager
+async def running_bot(
+    api: FakeBotApi,
+    database_url: str,
+    catalog: Catalog,
+    clock: FakeClock,
+    **overrides: object,
+) -> AsyncIterator[Chat]:
+    """The bot polling the sandbox, driven like `limber run` would (the tick by hand)."""
+    settings = make_settings(api, database_url, **overrides)
+    application = build_application(
+        settings, catalog, token=api.token, clock=clock, rng=Random(7), run_ticker=False
+    )
+    async with application:
+        # run_polling would call these hooks; this harness drives the lifecycle itself.
+        assert application.post_init is not None and application.post_shutdown is not None
+        await application.post_init(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield Chat(api, clock, application.bot_data[TICKER_KEY], services(application))
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            await application.post_shutdown(application)
+
+
+@pytest.fixture
+async def chat(
+    api: FakeBotApi,
+    sqlite_url: str,
+    catalog: Catalog,
+    clock: FakeClock,
+    settings_overrides: dict[str, object],
+) -> AsyncIterator[Chat]:
+    """The bot running against the sandbox with a fresh SQLite file and an injected clock."""
+    async with running_bot(api, sqlite_url, catalog, clock, **settings_overrides) as running:
+        yield running

@@ -1,0 +1,102 @@
+"""Daily reminders end to end: set a time, receive the card, snooze, skip, and Telegram errors."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.reminders import DeliveryStatus
+from bot.sandbox.server import FakeBotApi
+from tests.e2e.conftest import Chat
+
+REMINDER_BUTTONS = [
+    "✅ Done",
+    "🔄 Another",
+    "⏰ Snooze 15 min",
+    "⏰ Snooze 1 h",
+    "⏭ Skip today",
+    "🩺 New or worse symptoms?",
+]
+
+
+async def set_reminder_in(chat: Chat, minutes: int, zone: str = "Europe/Berlin") -> None:
+    """Set the reminder time to `minutes` from the (fake) now, in local time."""
+    await chat.say(f"/timezone {zone}", replies=2)
+    local = (chat.clock.now() + timedelta(minutes=minutes)).astimezone(ZoneInfo(zone))
+    await chat.say(f"/time {local:%H:%M}", replies=2)
+
+
+async def test_reminder_arrives_once_then_snooze_skip_and_done(chat: Chat, api: FakeBotApi) -> None:
+    await set_reminder_in(chat, 2)
+    assert (await chat.tick()).claimed == 0  # not due yet
+
+    chat.clock.advance(timedelta(minutes=2))
+    report = await chat.tick()
+    assert report.statuses == {DeliveryStatus.SENT: 1}
+    card = chat.last
+    assert card.text.startswith("⏰ Time for your daily stretch!")
+    assert card.button_texts == REMINDER_BUTTONS
+    assert (await chat.tick()).claimed == 0  # never doubled
+
+    *_, snoozed = await chat.press("⏰ Snooze 15 min", replies=2, message_id=card.message_id)
+    assert "remind you again" in snoozed.text
+    chat.clock.advance(timedelta(minutes=15))
+    assert (await chat.tick()).statuses == {DeliveryStatus.SENT: 1}
+    again = chat.last
+    assert again.text.startswith("⏰ Snoozed reminder")
+
+    *_, skipped = await chat.press("⏭ Skip today", replies=2, message_id=again.message_id)
+    assert "Skipped for today" in skipped.text and "Next reminder: tomorrow" in skipped.text
+
+    chat.clock.advance(timedelta(days=1))
+    assert (await chat.tick()).statuses == {DeliveryStatus.SENT: 1}
+    *_, done = await chat.press("✅ Done", replies=2, message_id=chat.last.message_id)
+    assert done.text.startswith("Nice work!")
+
+
+async def test_rate_limited_send_waits_and_is_delivered_once(chat: Chat, api: FakeBotApi) -> None:
+    await set_reminder_in(chat, 1)
+    chat.clock.advance(timedelta(minutes=1))
+    before = len(api.messages(chat.chat_id))
+    api.fail_next("sendMessage", status=429, retry_after=1, chat_id=chat.chat_id)
+
+    report = await chat.tick()
+
+    assert report.statuses == {DeliveryStatus.SENT: 1}
+    assert len(api.messages(chat.chat_id)) == before + 1
+    refused = [c for c in api.calls_to("sendMessage") if c.status == 429]
+    assert len(refused) == 1
+
+
+async def test_blocked_at_send_time_marks_the_user_inactive(chat: Chat, api: FakeBotApi) -> None:
+    await set_reminder_in(chat, 1)
+    chat.clock.advance(timedelta(minutes=1))
+    api.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
+    assert (await chat.tick()).statuses == {DeliveryStatus.BLOCKED: 1}
+    assert not (await chat.user()).active
+    chat.clock.advance(timedelta(days=1))
+    assert (await chat.tick()).claimed == 0  # no more sends to someone who blocked us
+
+
+async def test_block_and_unblock_updates_switch_reminders_off_and_on(
+    chat: Chat, api: FakeBotApi
+) -> None:
+    await set_reminder_in(chat, 1)
+    await api.block_bot(chat.chat_id)
+    await wait_until_inactive(chat, active=False)
+    chat.clock.advance(timedelta(minutes=1))
+    assert (await chat.tick()).claimed == 0
+
+    await api.unblock_bot(chat.chat_id)
+    await wait_until_inactive(chat, active=True)
+    chat.clock.advance(timedelta(days=1))
+    assert (await chat.tick()).statuses == {DeliveryStatus.SENT: 1}
+
+
+async def wait_until_inactive(chat: Chat, *, active: bool) -> None:
+    for _ in range(100):
+        if (await chat.user()).active is active:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"user never became active={active}")

@@ -1,0 +1,88 @@
+"""Settings by command and by button; bad input leaves every setting as it was."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import Chat
+
+
+def line(text: str, prefix: str) -> str:
+    return next(row for row in text.splitlines() if row.startswith(prefix))
+
+
+async def settings_text(chat: Chat) -> str:
+    [screen] = await chat.say("/settings")
+    return screen.text
+
+
+async def test_time_and_timezone_by_command(chat: Chat) -> None:
+    saved, screen = await chat.say("/time 7:45 pm", replies=2)
+    assert "19:45" in saved.text
+    assert line(screen.text, "Time:") == "Time: 19:45"
+    saved, screen = await chat.say("/timezone new york", replies=2)
+    assert "America/New_York" in saved.text
+    assert "Next:" in screen.text and "America/New_York" in line(screen.text, "Next:")
+
+
+async def test_bad_time_and_zone_leave_settings_intact(chat: Chat) -> None:
+    await chat.say("/time 07:30", replies=2)
+    await chat.say("/timezone Europe/Berlin", replies=2)
+    before = await settings_text(chat)
+
+    for bad in ("/time 25:99", "/time banana", "/time " + "9" * 5000):
+        [reply] = await chat.say(bad)
+        assert "couldn't read" in reply.text and "7pm" in reply.text
+    [reply] = await chat.say("/timezone Europe/Berln")
+    assert "Did you mean" in reply.text and "Europe/Berlin" in reply.button_texts
+    [reply] = await chat.say("/timezone Narnia/Cair Paravel")
+    assert "don't know the timezone" in reply.text
+
+    assert await settings_text(chat) == before
+
+
+async def test_every_setting_by_buttons(chat: Chat) -> None:
+    [screen] = await chat.say("/settings")
+    assert line(screen.text, "Time:") == "Time: not set"
+
+    [picker] = await chat.press("⏰ Time")
+    assert picker.message_id == screen.message_id  # menus navigate in place
+    [screen] = await chat.press("07:00")
+    assert line(screen.text, "Time:") == "Time: 07:00"
+
+    await chat.press("📅 Days")
+    [days] = await chat.press("✅ Sat")
+    assert "▫️ Sat" in days.button_texts and "Sun" in line(days.text, "Now:")
+    [days] = await chat.press("Weekdays")
+    assert line(days.text, "Now:") == "Now: Weekdays"
+    [screen] = await chat.press("⬅️ Back to settings")
+    assert line(screen.text, "Days:") == "Days: Weekdays"
+
+    await chat.press("🌍 Timezone")
+    [zones] = await chat.press("Oceania")
+    assert "Sydney" in zones.button_texts
+    [screen] = await chat.press("Sydney")
+    assert line(screen.text, "Timezone:") == "Timezone: Australia/Sydney"
+
+    await chat.press("⏸ Pause")
+    [screen] = await chat.press("3 days")
+    assert line(screen.text, "Status:").startswith("Status: Paused until")
+    [screen] = await chat.press("▶️ Resume")
+    assert line(screen.text, "Status:") == "Status: On"
+
+
+async def test_pause_and_resume_commands(chat: Chat) -> None:
+    await chat.say("/time 08:00", replies=2)
+    [menu] = await chat.say("/pause")
+    assert "Until I resume" in menu.button_texts
+    [screen] = await chat.press("Until I resume")
+    assert line(screen.text, "Status:") == "Status: Paused until you resume"
+    assert "Next:" not in screen.text
+    back, screen = await chat.say("/resume", replies=2)
+    assert "back on" in back.text and "Next:" in screen.text
+
+
+async def test_forged_settings_buttons_change_nothing(chat: Chat) -> None:
+    [screen] = await chat.say("/settings")
+    before = screen.text
+    for data in ("1:t:2599", "1:zs:Mars/Olympus", "1:dt:9", "1:dp:0", "1:p:5", "1:zr:Atlantis"):
+        assert "out of date" in await chat.press_data(screen.message_id, data)
+    assert await settings_text(chat) == before
