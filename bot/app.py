@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 
 TICKER_KEY = "limber_ticker"
 REMINDER_BOT_KEY = "limber_reminder_bot"
-# A claimed reminder not confirmed within this long is assumed abandoned by a dead process.
-DELIVERY_LEASE = timedelta(minutes=5)
 FEATURES = (start, stretch, settings, reminders, privacy, membership)
 
 
@@ -104,7 +102,9 @@ def build_application(
     application.bot_data[SERVICES_KEY] = svc
     application.bot_data[REMINDER_BOT_KEY] = reminder_bot
     ticker = ReminderTicker(
-        svc, ReminderSender(reminder_bot, _limiter(settings)), lease=DELIVERY_LEASE
+        svc,
+        ReminderSender(reminder_bot, _limiter(settings)),
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
     )
     application.bot_data[TICKER_KEY] = ticker
     # The check goes first: its ConversationHandler must see /cancel and its buttons.

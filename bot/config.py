@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         default=1.0, ge=0, alias="LIMBER_SEND_RATE_PER_CHAT_SECONDS"
     )
 
+    # A claimed reminder not sent within this long is taken over by another tick or process.
+    delivery_lease_seconds: float = Field(default=300, gt=0, alias="LIMBER_DELIVERY_LEASE_SECONDS")
+
     # Red-flag checks end politely after this long without an answer.
     redflags_idle_seconds: float = Field(default=900, gt=0, alias="LIMBER_REDFLAGS_IDLE_SECONDS")
 

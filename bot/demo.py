@@ -53,9 +53,7 @@ async def run_demo(
             )
             out.flush()
             try:
-                await run_terminal_chat(
-                    api, DEMO_CHAT_ID, input_stream=input_stream, output=output
-                )
+                await run_terminal_chat(api, DEMO_CHAT_ID, input_stream=input_stream, output=output)
             finally:
                 await application.updater.stop()
                 await application.stop()

@@ -4,6 +4,11 @@ A claim runs in one transaction: lock due users (PostgreSQL: ``FOR UPDATE SKIP L
 replicas never take the same rows; SQLite: the ``UPDATE ... RETURNING`` takes the write lock),
 insert a delivery per reminder (unique on user, due instant and kind, so a reminder can never
 be sent twice), and advance each user's queue entry. Sending happens after the commit.
+
+A delivery then moves pending -> sending -> a final status. ``claimed_at`` is the claimer's
+token: a process only starts sending deliveries it still holds. When a process dies, its
+pending deliveries are taken over after the lease; its sending ones may have reached Telegram,
+so they are marked unknown and never sent again.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ class ClaimedDelivery:
     kind: DeliveryKind
     due_at: datetime
     stretch_id: str | None
+    claimed_at: datetime
 
 
 def _lock_due(column: Any, now: datetime, limit: int) -> Any:
@@ -176,7 +182,7 @@ async def claim_due_reminders(
             .execution_options(synchronize_session=False)
         )
     return await _insert_deliveries(
-        session, rows, {(u.user_id, u.kind): u for u in (*daily, *snoozed)}
+        session, rows, {(u.user_id, u.kind): u for u in (*daily, *snoozed)}, now
     )
 
 
@@ -203,6 +209,7 @@ async def _insert_deliveries(
     session: AsyncSession,
     rows: list[dict[str, Any]],
     users: dict[tuple[int, DeliveryKind], DueUser],
+    now: datetime,
 ) -> list[ClaimedDelivery]:
     if not rows:
         return []
@@ -218,7 +225,9 @@ async def _insert_deliveries(
             continue
         user = users[(user_id, DeliveryKind(kind))]
         claimed.append(
-            ClaimedDelivery(delivery_id, user_id, user.chat_id, user.kind, user.due_at, stretch_id)
+            ClaimedDelivery(
+                delivery_id, user_id, user.chat_id, user.kind, user.due_at, stretch_id, now
+            )
         )
     return claimed
 
@@ -229,7 +238,14 @@ async def reclaim_abandoned(
     """Take over pending deliveries whose claimer died before sending (lease expired).
 
     Ones past the grace period are skipped instead, like any reminder missed during downtime.
+    Abandoned *sending* ones may have reached Telegram: they become unknown, never resent.
     """
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.status == DeliveryStatus.SENDING.value, Delivery.claimed_at < now - lease)
+        .values(status=DeliveryStatus.UNKNOWN.value, finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
     stale = (
         select(Delivery.id)
         .where(Delivery.status == DeliveryStatus.PENDING.value, Delivery.claimed_at < now - lease)
@@ -264,7 +280,13 @@ async def reclaim_abandoned(
         else:
             claimed.append(
                 ClaimedDelivery(
-                    delivery_id, user_id, chats[user_id], DeliveryKind(kind), due_at, stretch_id
+                    delivery_id,
+                    user_id,
+                    chats[user_id],
+                    DeliveryKind(kind),
+                    due_at,
+                    stretch_id,
+                    now,
                 )
             )
     if expired:
@@ -274,19 +296,42 @@ async def reclaim_abandoned(
     return claimed
 
 
+async def start_sending(session: AsyncSession, deliveries: Sequence[ClaimedDelivery]) -> set[int]:
+    """Mark deliveries as being sent; returns the ids this process still held and may send."""
+    if not deliveries:
+        return set()
+    token = deliveries[0].claimed_at
+    rows = await session.scalars(
+        update(Delivery)
+        .where(
+            Delivery.id.in_([d.delivery_id for d in deliveries]),
+            Delivery.status == DeliveryStatus.PENDING.value,
+            Delivery.claimed_at == token,
+        )
+        .values(status=DeliveryStatus.SENDING.value)
+        .returning(Delivery.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(rows)
+
+
 async def finish_deliveries(
     session: AsyncSession,
     results: Iterable[tuple[int, DeliveryStatus, int | None, int]],
     now: datetime,
 ) -> None:
-    """Record final results: (delivery id, status, Telegram message id, attempts made)."""
+    """Record results: (delivery id, status, Telegram message id, attempts made).
+
+    PENDING puts a delivery back in the queue (every attempt failed before reaching Telegram);
+    the lease then hands it to a later tick.
+    """
     params = [
         {
             "id": delivery_id,
             "status": status.value,
             "message_id": message_id,
             "attempts": attempts,
-            "finished_at": now,
+            "finished_at": None if status is DeliveryStatus.PENDING else now,
         }
         for delivery_id, status, message_id, attempts in results
     ]

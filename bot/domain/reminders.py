@@ -16,7 +16,8 @@ class DeliveryKind(StrEnum):
 
 
 class DeliveryStatus(StrEnum):
-    PENDING = "pending"  # claimed, not yet confirmed sent
+    PENDING = "pending"  # claimed, not yet handed to Telegram: safe to send (again)
+    SENDING = "sending"  # the request may have been written: never resent
     SENT = "sent"
     SKIPPED = "skipped"  # missed by more than the grace period (downtime): never flooded
     BLOCKED = "blocked"  # the user blocked the bot (403)
@@ -24,7 +25,7 @@ class DeliveryStatus(StrEnum):
     UNKNOWN = "unknown"  # timed out after sending: Telegram may have it, so never resent
 
 
-FINAL_STATUSES = frozenset(DeliveryStatus) - {DeliveryStatus.PENDING}
+FINAL_STATUSES = frozenset(DeliveryStatus) - {DeliveryStatus.PENDING, DeliveryStatus.SENDING}
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -17,6 +19,7 @@ from bot.db.reminders import (
     deactivate_users,
     finish_deliveries,
     reclaim_abandoned,
+    start_sending,
 )
 from bot.domain.activity import ActivityKind
 from bot.domain.picking import pick_stretch
@@ -40,6 +43,11 @@ class TickReport:
     seconds: float = 0.0
 
 
+def chunked(items: Sequence[ClaimedDelivery], size: int) -> Iterator[Sequence[ClaimedDelivery]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 class ReminderTicker:
     def __init__(self, services: Services, sender: ReminderSender, *, lease: timedelta) -> None:
         self._svc = services
@@ -52,18 +60,32 @@ class ReminderTicker:
         return timedelta(minutes=self._svc.settings.reminder_grace_minutes)
 
     async def tick(self) -> TickReport:
-        """Claim and send one batch; ticks never overlap within a process."""
+        """Claim one batch and send it; ticks never overlap within a process.
+
+        The batch goes out in chunks of about a second's worth of sends: each chunk is marked
+        as sending just before, and recorded just after, so a process killed mid-batch leaves
+        at most one chunk in doubt (never resent) and the rest for another process to send.
+        """
         async with self._lock:
             started = time.perf_counter()
             claimed = await self._claim()
             report = TickReport(claimed=len(claimed))
-            results = await asyncio.gather(*(self._deliver(item) for item in claimed))
-            await self._record(list(zip(claimed, results, strict=True)))
-            report.statuses.update(result.status for result in results)
+            for chunk in chunked(claimed, self._chunk_size()):
+                async with self._svc.transaction() as session:
+                    mine = await start_sending(session, chunk)
+                held = [item for item in chunk if item.delivery_id in mine]
+                results = await asyncio.gather(*(self._deliver(item) for item in held))
+                await self._record(list(zip(held, results, strict=True)))
+                report.statuses.update(result.status for result in results)
             report.seconds = time.perf_counter() - started
             if claimed:
                 log.info("tick: %d claimed, %s", len(claimed), dict(report.statuses))
             return report
+
+    def _chunk_size(self) -> int:
+        settings = self._svc.settings
+        rate = settings.send_rate_per_second
+        return max(1, min(settings.claim_batch_size, math.ceil(rate)))
 
     async def _claim(self) -> list[ClaimedDelivery]:
         settings, now = self._svc.settings, self._svc.clock.now()
@@ -104,20 +126,19 @@ class ReminderTicker:
             return SendResult(DeliveryStatus.PENDING, None, 1)
 
     async def _record(self, outcomes: list[tuple[ClaimedDelivery, SendResult]]) -> None:
-        finished = [(c, r) for c, r in outcomes if r.status is not DeliveryStatus.PENDING]
-        if not finished:
+        if not outcomes:
             return
         now = self._svc.clock.now()
         async with self._svc.transaction() as session:
             await finish_deliveries(
                 session,
-                [(c.delivery_id, r.status, r.message_id, r.attempts) for c, r in finished],
+                [(c.delivery_id, r.status, r.message_id, r.attempts) for c, r in outcomes],
                 now,
             )
             await deactivate_users(
-                session, [c.user_id for c, r in finished if r.status is DeliveryStatus.BLOCKED], now
+                session, [c.user_id for c, r in outcomes if r.status is DeliveryStatus.BLOCKED], now
             )
-            for claimed, result in finished:
+            for claimed, result in outcomes:
                 if result.status is DeliveryStatus.SENT:
                     await activity.log_activity(
                         session,

@@ -97,9 +97,12 @@ Handler = Callable[[Args], Awaitable[Any]]
 class BotApiMethods:
     """Handlers by Bot API method name; each returns the `result` or raises ApiError."""
 
-    def __init__(self, world: World, *, strict_html: bool) -> None:
+    def __init__(
+        self, world: World, *, strict_html: bool, auto_register_chats: bool = False
+    ) -> None:
         self.world = world
         self.strict_html = strict_html
+        self.auto_register_chats = auto_register_chats
 
     def table(self) -> dict[str, Handler]:
         return {
@@ -335,7 +338,9 @@ class BotApiMethods:
         # "@username" targets are channels/groups; the sandbox only has private chats.
         chat = self.world.chats.get(chat_id) if isinstance(chat_id, int) else None
         if chat is None:
-            raise bad_request("chat not found")
+            if not (self.auto_register_chats and isinstance(chat_id, int) and chat_id > 0):
+                raise bad_request("chat not found")
+            chat = self.world.chat(chat_id)
         if chat.blocked:
             raise ApiError(403, BLOCKED_DESCRIPTION)
         return chat

@@ -66,8 +66,15 @@ class FakeBotApi:
         host: str = "127.0.0.1",
         port: int = 0,
         strict_html: bool = True,
+        validate: bool = True,
+        auto_register_chats: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        """``validate=False`` skips the spec (parameters are coerced as they are read, unknown
+        ones are ignored) and ``auto_register_chats=True`` makes every positive chat id a known
+        private chat: both are for load benchmarks, which must not pay for checks they do not
+        test or register a million chats first.
+        """
         self.token = token
         prefix = token.split(":", 1)[0]
         bot_user: JSONDict = {
@@ -76,9 +83,11 @@ class FakeBotApi:
             "first_name": bot_first_name,
             "username": bot_username,
         }
-        self.spec = _load_spec(spec_path)
+        self.spec = _load_spec(spec_path) if validate else ApiSpec.empty()
         self._world = World(bot_user=bot_user, clock=clock)
-        self._methods = BotApiMethods(self._world, strict_html=strict_html)
+        self._methods = BotApiMethods(
+            self._world, strict_html=strict_html, auto_register_chats=auto_register_chats
+        )
         handlers = self._methods.table()
         self._handlers: dict[str, Handler] = {n.lower(): h for n, h in handlers.items()}
         # Telegram matches method names case-insensitively; the log uses the real name.

@@ -17,6 +17,7 @@ from bot.db.reminders import (
     claim_due_reminders,
     finish_deliveries,
     reclaim_abandoned,
+    start_sending,
 )
 from bot.db.users import ensure_user, reschedule
 from bot.domain.reminders import DeliveryKind, DeliveryStatus
@@ -223,3 +224,59 @@ async def test_four_concurrent_tickers_claim_each_reminder_exactly_once(
     assert all(results), "every ticker should have done part of the work"
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Delivery)) == 2000
+
+
+async def claim_deliveries(
+    sessions: async_sessionmaker[AsyncSession], now: datetime = NOW
+) -> list[ClaimedDelivery]:
+    async with sessions() as session, session.begin():
+        return await claim_due_reminders(
+            session, now, limit=500, grace=GRACE, choose_stretch=first_stretch
+        )
+
+
+async def test_a_delivery_killed_while_sending_is_never_sent_again(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await add_user(sessions, 1, due=NOW - timedelta(seconds=1))
+    claimed = await claim_deliveries(sessions)
+    async with sessions() as session, session.begin():
+        assert await start_sending(session, claimed) == {claimed[0].delivery_id}
+    # The process dies mid-request: Telegram may have the message.
+    async with sessions() as session, session.begin():
+        found = await reclaim_abandoned(
+            session, NOW + LEASE * 2, lease=LEASE, grace=GRACE, limit=10
+        )
+    assert found == []
+    assert await delivery_statuses(sessions) == {1: DeliveryStatus.UNKNOWN.value}
+
+
+async def test_a_slow_claimer_cannot_send_what_another_took_over(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await add_user(sessions, 1, due=NOW - timedelta(seconds=1))
+    slow = await claim_deliveries(sessions)
+    async with sessions() as session, session.begin():
+        taken = await reclaim_abandoned(
+            session, NOW + LEASE * 2, lease=LEASE, grace=GRACE, limit=10
+        )
+    async with sessions() as session, session.begin():
+        assert await start_sending(session, slow) == set()  # its claim token is stale
+        assert await start_sending(session, taken) == {taken[0].delivery_id}
+
+
+async def test_a_send_that_never_reached_telegram_goes_back_to_the_queue(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await add_user(sessions, 1, due=NOW - timedelta(seconds=1))
+    [claimed] = await claim_deliveries(sessions)
+    async with sessions() as session, session.begin():
+        await start_sending(session, [claimed])
+        await finish_deliveries(
+            session, [(claimed.delivery_id, DeliveryStatus.PENDING, None, 5)], NOW
+        )
+    async with sessions() as session, session.begin():
+        [again] = await reclaim_abandoned(
+            session, NOW + LEASE * 2, lease=LEASE, grace=GRACE, limit=10
+        )
+    assert again.delivery_id == claimed.delivery_id

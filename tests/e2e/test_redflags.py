@@ -130,9 +130,7 @@ async def test_cancel_and_stop_leave_without_saving(chat: Chat, api: FakeBotApi)
 
 
 @pytest.mark.parametrize("settings_overrides", [{"LIMBER_REDFLAGS_IDLE_SECONDS": 1}])
-async def test_idle_check_ends_politely_and_its_buttons_expire(
-    chat: Chat, api: FakeBotApi
-) -> None:
+async def test_idle_check_ends_politely_and_its_buttons_expire(chat: Chat, api: FakeBotApi) -> None:
     question = await start(chat)
     data = question.button(label_starting(question, "No")).callback_data
     assert data is not None
