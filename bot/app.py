@@ -13,9 +13,12 @@ from bot.catalog import Catalog
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.engine import create_engine, create_session_factory
+from bot.domain.flood import FloodGate
 from bot.handlers import (
+    admin,
     errors,
     fallback,
+    flood,
     membership,
     privacy,
     redflags,
@@ -24,6 +27,7 @@ from bot.handlers import (
     start,
     stretch,
 )
+from bot.observability import InstrumentedUpdateProcessor
 from bot.ratelimit import SendRateLimiter
 from bot.reminders.sender import ReminderSender
 from bot.reminders.tick import ReminderTicker
@@ -35,7 +39,7 @@ log = logging.getLogger(__name__)
 
 TICKER_KEY = "limber_ticker"
 REMINDER_BOT_KEY = "limber_reminder_bot"
-FEATURES = (start, stretch, settings, reminders, privacy, membership)
+FEATURES = (start, stretch, settings, reminders, privacy, membership, admin)
 
 
 def _limiter(settings: Settings) -> SendRateLimiter:
@@ -94,7 +98,7 @@ def build_application(
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(True)
+        .concurrent_updates(InstrumentedUpdateProcessor(max_concurrent_updates=256))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -107,6 +111,7 @@ def build_application(
         lease=timedelta(seconds=settings.delivery_lease_seconds),
     )
     application.bot_data[TICKER_KEY] = ticker
+    flood.register(application, FloodGate(settings.flood_messages, settings.flood_seconds))
     # The check goes first: its ConversationHandler must see /cancel and its buttons.
     redflags.register(application, settings.redflags_idle_seconds)
     for feature in FEATURES:

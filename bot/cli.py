@@ -1,4 +1,4 @@
-"""The ``limber`` command: run, demo, db upgrade."""
+"""The ``limber`` command: run, worker, demo, db upgrade, db copy."""
 
 from __future__ import annotations
 
@@ -12,22 +12,15 @@ from pydantic import ValidationError
 
 from bot.catalog import Catalog, load_catalog
 from bot.catalog.loading import ContentError
-from bot.config import Settings
+from bot.config import Settings, normalize_database_url
 from bot.db.migrate import upgrade_database
+from bot.observability import configure_logging
 
 log = logging.getLogger("limber")
 
 
 class CliError(Exception):
     """A problem the operator can fix; printed as one line, without a traceback."""
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL at INFO, and the URL holds the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def _load_settings() -> Settings:
@@ -45,30 +38,30 @@ def _load_content(settings: Settings) -> Catalog:
         raise CliError(f"content error: {error}") from error
 
 
-def _upgrade(settings: Settings) -> None:
+def _upgrade(database_url: str) -> None:
     try:
-        upgrade_database(settings.database_url)
+        upgrade_database(database_url)
     except Exception as error:  # Any driver error: report it plainly, the operator must act.
         raise CliError(f"cannot upgrade the database: {error}") from error
 
 
-def command_run(settings: Settings) -> None:
-    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+def _token(settings: Settings) -> str:
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    if not token:
         raise CliError(
             "TELEGRAM_BOT_TOKEN is not set: export it (or put it in .env), "
             "or try `limber demo` to chat with the bot locally without a token."
         )
+    return token
+
+
+def command_run(settings: Settings, *, worker: bool) -> None:
+    from bot.runner import mode_for, serve
+
+    token = _token(settings)
     catalog = _load_content(settings)
-    _upgrade(settings)
-    from telegram import Update
-
-    from bot.app import build_application
-
-    application = build_application(
-        settings, catalog, token=settings.telegram_bot_token.get_secret_value()
-    )
-    log.info("Limber is running with %d stretches; Ctrl+C stops it", len(catalog.stretches))
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    _upgrade(settings.database_url)
+    asyncio.run(serve(settings, catalog, token, mode_for(settings, worker=worker)))
 
 
 def command_demo(settings: Settings) -> None:
@@ -76,23 +69,45 @@ def command_demo(settings: Settings) -> None:
 
     settings = demo_settings(settings)
     catalog = _load_content(settings)
-    _upgrade(settings)
+    _upgrade(settings.database_url)
     asyncio.run(run_demo(settings, catalog))
 
 
 def command_db_upgrade(settings: Settings) -> None:
-    _upgrade(settings)
+    _upgrade(settings.database_url)
     print("Database schema is up to date.")
+
+
+def command_db_copy(source: str, target: str, *, overwrite: bool) -> None:
+    from bot.db.copy import copy_database
+
+    source, target = normalize_database_url(source), normalize_database_url(target)
+    _upgrade(source)
+    _upgrade(target)
+    try:
+        counts = asyncio.run(copy_database(source, target, overwrite=overwrite))
+    except (ValueError, RuntimeError) as error:
+        raise CliError(str(error)) from error
+    for table, count in counts.items():
+        print(f"{table}: {count} rows")
+    print("Copied. Point LIMBER_DATABASE_URL at the new database and start Limber.")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="limber", description="Limber, the mobility coach bot.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot (long polling)")
+    commands.add_parser("run", help="run the bot (long polling, or a webhook if configured)")
+    commands.add_parser("worker", help="send reminders only (extra processes, PostgreSQL)")
     commands.add_parser("demo", help="chat with the bot in this terminal; no token needed")
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="upgrade the schema to the latest version")
+    copy = db_commands.add_parser("copy", help="copy all data to another database")
+    copy.add_argument("--from", dest="source", required=True, help="source database URL")
+    copy.add_argument("--to", dest="target", required=True, help="target database URL")
+    copy.add_argument(
+        "--overwrite", action="store_true", help="empty the target's tables before copying"
+    )
     return parser
 
 
@@ -102,11 +117,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _load_settings()
         quiet = args.command == "demo" and "log_level" not in settings.model_fields_set
         # In the demo, log lines would interleave with the chat: only problems are shown.
-        _configure_logging("WARNING" if quiet else settings.log_level)
-        if args.command == "run":
-            command_run(settings)
+        configure_logging("WARNING" if quiet else settings.log_level, as_json=settings.log_json)
+        if args.command in ("run", "worker"):
+            command_run(settings, worker=args.command == "worker")
         elif args.command == "demo":
             command_demo(settings)
+        elif args.db_command == "copy":
+            command_db_copy(args.source, args.target, overwrite=args.overwrite)
         else:
             command_db_upgrade(settings)
     except CliError as error:

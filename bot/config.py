@@ -40,6 +40,23 @@ class Settings(BaseSettings):
     # Red-flag checks end politely after this long without an answer.
     redflags_idle_seconds: float = Field(default=900, gt=0, alias="LIMBER_REDFLAGS_IDLE_SECONDS")
 
+    # Running for real: webhook instead of polling, health and metrics, admins, abuse limits.
+    webhook_url: str | None = Field(default=None, alias="LIMBER_WEBHOOK_URL")
+    webhook_listen: str = Field(default="0.0.0.0", alias="LIMBER_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, alias="LIMBER_WEBHOOK_PORT")
+    webhook_secret: SecretStr | None = Field(default=None, alias="LIMBER_WEBHOOK_SECRET")
+    health_port: int = Field(default=8080, ge=0, le=65535, alias="LIMBER_HEALTH_PORT")
+    admin_ids: str = Field(default="", alias="LIMBER_ADMIN_IDS")
+    log_json: bool = Field(default=False, alias="LIMBER_LOG_JSON")
+    flood_messages: int = Field(default=20, ge=1, alias="LIMBER_FLOOD_MESSAGES")
+    flood_seconds: float = Field(default=10, gt=0, alias="LIMBER_FLOOD_SECONDS")
+
+    @property
+    def admin_id_set(self) -> frozenset[int]:
+        """Telegram user ids allowed to use admin commands (comma- or space-separated)."""
+        parts = self.admin_ids.replace(",", " ").split()
+        return frozenset(int(part) for part in parts if part.lstrip("-").isdigit())
+
     @property
     def api_base_url(self) -> str:
         """Base URL without a trailing slash; the bot calls ``{base}/bot{token}/{method}``."""

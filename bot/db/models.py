@@ -106,6 +106,15 @@ class Delivery(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
+class AppState(Base):
+    """Small values the bot keeps for itself, such as the generated webhook secret."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(512))
+
+
 class Check(Base):
     """A finished red-flag check: only its outcome tier and time, never the answers."""
 

@@ -17,12 +17,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.dialect import insert_for
 from bot.db.models import Activity, Delivery, User
 from bot.domain.activity import ActivityKind
 from bot.domain.reminders import DeliveryKind, DeliveryStatus, decide_daily, decide_snooze
@@ -46,6 +46,13 @@ class DueUser:
 
 
 StretchChooser = Callable[[DueUser, list[str]], str]
+
+
+class Claim(NamedTuple):
+    """What one claim took: deliveries to send now, and how many missed ones it skipped."""
+
+    deliveries: list[ClaimedDelivery]
+    skipped: int
 
 
 @dataclass(frozen=True)
@@ -113,9 +120,7 @@ async def _claim_users(
 
 
 def _insert_ignoring_duplicates(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(Delivery).on_conflict_do_nothing(
+    return insert_for(session, Delivery).on_conflict_do_nothing(
         index_elements=[Delivery.user_id, Delivery.due_at, Delivery.kind]
     )
 
@@ -150,7 +155,7 @@ async def claim_due_reminders(
     limit: int,
     grace: timedelta,
     choose_stretch: StretchChooser,
-) -> list[ClaimedDelivery]:
+) -> Claim:
     """Claim up to ``limit`` due reminders; the caller commits, then sends what is returned.
 
     ``choose_stretch(user: DueUser, recent_ids: list[str]) -> str`` picks each card's stretch
@@ -181,9 +186,11 @@ async def claim_due_reminders(
             .values(snooze_due_at=None)
             .execution_options(synchronize_session=False)
         )
-    return await _insert_deliveries(
+    deliveries = await _insert_deliveries(
         session, rows, {(u.user_id, u.kind): u for u in (*daily, *snoozed)}, now
     )
+    skipped = sum(1 for row in rows if row["status"] == DeliveryStatus.SKIPPED.value)
+    return Claim(deliveries, skipped)
 
 
 def _delivery_row(

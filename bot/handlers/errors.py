@@ -6,23 +6,41 @@ import logging
 from contextlib import suppress
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
+from bot import metrics
+from bot.observability import user_ref
 from bot.render.texts import SOMETHING_WENT_WRONG
+from bot.services import services
 
 log = logging.getLogger(__name__)
 
 
+def _reply_cannot_arrive(error: BaseException | None) -> bool:
+    """The user blocked us, or Telegram is unreachable (BadRequest is a NetworkError too)."""
+    if isinstance(error, Forbidden):
+        return True
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
+    metrics.UPDATE_ERRORS.inc()
     update_id = update.update_id if isinstance(update, Update) else None
+    sender = update.effective_user if isinstance(update, Update) else None
     # Never log the update itself: it holds the user's message text.
-    log.error("error while handling update %s", update_id, exc_info=error)
+    log.error(
+        "error while handling update %s",
+        update_id,
+        exc_info=error,
+        extra={"update_id": update_id, "user": user_ref(sender.id if sender else None)},
+    )
+    await _notify_admins(context, update_id, error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    if isinstance(error, Forbidden | NetworkError):
-        return  # The user blocked us or Telegram is unreachable: a reply cannot arrive.
+    if _reply_cannot_arrive(error):
+        return
     if update.callback_query is not None:
         with suppress(TelegramError):
             await update.callback_query.answer()
@@ -30,3 +48,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_chat.send_message(SOMETHING_WENT_WRONG)
     except TelegramError:
         log.warning("could not tell chat about the error for update %s", update_id)
+
+
+async def _notify_admins(
+    context: ContextTypes.DEFAULT_TYPE, update_id: int | None, error: BaseException | None
+) -> None:
+    """A one-line notice for operators: the error's type only, nothing about the user."""
+    notice = f"⚠️ Limber error while handling update {update_id}: {type(error).__name__}"
+    for admin_id in services(context).settings.admin_id_set:
+        with suppress(TelegramError):
+            await context.bot.send_message(admin_id, notice)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot import metrics
 from bot.domain.reminders import DeliveryStatus
 from bot.ratelimit import SendRateLimiter
 from bot.render.texts import NO_PREVIEW
@@ -59,6 +61,13 @@ class ReminderSender:
         self.rate_limited_count = 0
 
     async def send(self, message: OutgoingMessage) -> SendResult:
+        started = time.monotonic()
+        try:
+            return await self._send(message)
+        finally:
+            metrics.SEND_SECONDS.observe(time.monotonic() - started)
+
+    async def _send(self, message: OutgoingMessage) -> SendResult:
         attempts = 0
         waits = 0
         while True:
@@ -75,6 +84,7 @@ class ReminderSender:
                 return SendResult(DeliveryStatus.SENT, sent.message_id, attempts)
             except RetryAfter as error:
                 self.rate_limited_count += 1
+                metrics.RATE_LIMITED.inc()
                 waits += 1
                 delay = _seconds(error.retry_after)
                 self._limiter.pause_all(delay)

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot import metrics
 from bot.db import activity
 from bot.db.reminders import (
     ClaimedDelivery,
@@ -54,6 +55,8 @@ class ReminderTicker:
         self._sender = sender
         self._lease = lease
         self._lock = asyncio.Lock()
+        # Monotonic time of the last sign of life (a tick started, a chunk sent, a tick ended).
+        self.last_progress: float | None = None
 
     @property
     def grace(self) -> timedelta:
@@ -67,7 +70,7 @@ class ReminderTicker:
         at most one chunk in doubt (never resent) and the rest for another process to send.
         """
         async with self._lock:
-            started = time.perf_counter()
+            started = self.last_progress = time.monotonic()
             claimed = await self._claim()
             report = TickReport(claimed=len(claimed))
             for chunk in chunked(claimed, self._chunk_size()):
@@ -77,10 +80,25 @@ class ReminderTicker:
                 results = await asyncio.gather(*(self._deliver(item) for item in held))
                 await self._record(list(zip(held, results, strict=True)))
                 report.statuses.update(result.status for result in results)
-            report.seconds = time.perf_counter() - started
+                self.last_progress = time.monotonic()
+            report.seconds = time.monotonic() - started
+            metrics.TICK_SECONDS.observe(report.seconds)
+            for status, count in report.statuses.items():
+                metrics.REMINDER_RESULTS.labels(status=status.value).inc(count)
             if claimed:
                 log.info("tick: %d claimed, %s", len(claimed), dict(report.statuses))
             return report
+
+    async def drain(self) -> None:
+        """Wait for a tick in progress to finish (graceful shutdown)."""
+        async with self._lock:
+            return
+
+    def is_alive(self, max_silence: float) -> bool:
+        """Ticked, or made progress, within ``max_silence`` seconds."""
+        return self.last_progress is not None and (
+            time.monotonic() - self.last_progress < max_silence
+        )
 
     def _chunk_size(self) -> int:
         settings = self._svc.settings
@@ -93,14 +111,16 @@ class ReminderTicker:
             recovered = await reclaim_abandoned(
                 session, now, lease=self._lease, grace=self.grace, limit=settings.claim_batch_size
             )
-            fresh = await claim_due_reminders(
+            claim = await claim_due_reminders(
                 session,
                 now,
                 limit=settings.claim_batch_size,
                 grace=self.grace,
                 choose_stretch=self._choose_stretch,
             )
-        return recovered + fresh
+        metrics.REMINDERS_SKIPPED.inc(claim.skipped)
+        metrics.REMINDERS_CLAIMED.inc(len(recovered) + len(claim.deliveries))
+        return recovered + claim.deliveries
 
     def _choose_stretch(self, user: DueUser, recent_ids: list[str]) -> str:
         return pick_stretch(

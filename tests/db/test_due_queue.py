@@ -53,7 +53,7 @@ async def claim(sessions: async_sessionmaker[AsyncSession], now: datetime = NOW)
         claimed = await claim_due_reminders(
             session, now, limit=500, grace=GRACE, choose_stretch=first_stretch
         )
-    return sorted(c.user_id for c in claimed)
+    return sorted(c.user_id for c in claimed.deliveries)
 
 
 async def stored(sessions: async_sessionmaker[AsyncSession], user_id: int) -> User:
@@ -93,7 +93,11 @@ async def test_downtime_within_grace_sends_once_late_older_is_skipped(
     # Days offline: one skip, no flood of missed reminders.
     await add_user(sessions, 3, due=NOW - timedelta(days=5, hours=3), at=time(4, 0))
 
-    assert await claim(sessions) == [1]
+    async with sessions() as session, session.begin():
+        result = await claim_due_reminders(
+            session, NOW, limit=500, grace=GRACE, choose_stretch=first_stretch
+        )
+    assert ([c.user_id for c in result.deliveries], result.skipped) == ([1], 2)
     assert await delivery_statuses(sessions) == {
         1: DeliveryStatus.PENDING.value,
         2: DeliveryStatus.SKIPPED.value,
@@ -116,7 +120,7 @@ async def test_snooze_is_sent_once_without_moving_the_daily_schedule(
         claimed = await claim_due_reminders(
             session, NOW, limit=10, grace=GRACE, choose_stretch=first_stretch
         )
-    assert [(c.user_id, c.kind) for c in claimed] == [(1, DeliveryKind.SNOOZE)]
+    assert [(c.user_id, c.kind) for c in claimed.deliveries] == [(1, DeliveryKind.SNOOZE)]
     user = await stored(sessions, 1)
     assert (user.snooze_due_at, user.next_due_at) == (None, daily)
     assert await claim(sessions) == []
@@ -211,9 +215,9 @@ async def test_four_concurrent_tickers_claim_each_reminder_exactly_once(
                     batch = await claim_due_reminders(
                         session, NOW, limit=50, grace=GRACE, choose_stretch=first_stretch
                     )
-                if not batch:
+                if not batch.deliveries:
                     return claimed
-                claimed.extend(c.user_id for c in batch)
+                claimed.extend(c.user_id for c in batch.deliveries)
 
         results = await asyncio.gather(*(ticker(factory) for factory in factories))
     finally:
@@ -230,9 +234,10 @@ async def claim_deliveries(
     sessions: async_sessionmaker[AsyncSession], now: datetime = NOW
 ) -> list[ClaimedDelivery]:
     async with sessions() as session, session.begin():
-        return await claim_due_reminders(
+        claim = await claim_due_reminders(
             session, now, limit=500, grace=GRACE, choose_stretch=first_stretch
         )
+    return claim.deliveries
 
 
 async def test_a_delivery_killed_while_sending_is_never_sent_again(

@@ -1,0 +1,110 @@
+"""Logs an operator can use without learning anything private: update ids, hashed user ids,
+durations. Never message texts, settings values or health answers."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import SimpleUpdateProcessor
+
+from bot import metrics
+
+log = logging.getLogger("limber.updates")
+
+# Fields passed with `extra=` that the JSON formatter writes out.
+EXTRA_FIELDS = ("update_id", "user", "duration_ms", "kind")
+_hash_key = b"limber"
+
+
+def set_user_hash_key(secret: str) -> None:
+    """Key the user-id hash with something secret, so hashes cannot be reversed by guessing."""
+    global _hash_key
+    _hash_key = hashlib.sha256(secret.encode()).digest()
+
+
+def user_ref(user_id: int | None) -> str | None:
+    """A stable, non-reversible reference to a user for logs."""
+    if user_id is None:
+        return None
+    return hmac.new(_hash_key, str(user_id).encode(), hashlib.sha256).hexdigest()[:12]
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in EXTRA_FIELDS:
+            if hasattr(record, name):
+                entry[name] = getattr(record, name)
+        if record.exc_info:
+            entry["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str, *, as_json: bool) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        JsonFormatter()
+        if as_json
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    quiet_talkative_libraries()
+
+
+def quiet_talkative_libraries() -> None:
+    """Libraries whose logs would leak what we promise never to log."""
+    # PTB logs whole updates (message texts, answers) and request parameters at DEBUG.
+    logging.getLogger("telegram").setLevel(logging.INFO)
+    # httpx logs every request URL at INFO, and the URL holds the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Database drivers log SQL with its parameters (settings values) at DEBUG.
+    for name in ("aiosqlite", "asyncpg", "sqlalchemy"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def update_kind(update: Update) -> str:
+    """The update's type ("message", "callback_query"...), never its content."""
+    for kind in ("message", "callback_query", "my_chat_member", "edited_message"):
+        if getattr(update, kind, None) is not None:
+            return kind
+    return "other"
+
+
+class InstrumentedUpdateProcessor(SimpleUpdateProcessor):
+    """Handles updates concurrently (as PTB's default) and logs and times each one."""
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        started = time.perf_counter()
+        try:
+            await coroutine
+        finally:
+            elapsed = time.perf_counter() - started
+            metrics.UPDATES.inc()
+            metrics.UPDATE_SECONDS.observe(elapsed)
+            if isinstance(update, Update):
+                log.info(
+                    "update handled",
+                    extra={
+                        "update_id": update.update_id,
+                        "user": user_ref(
+                            update.effective_user.id if update.effective_user else None
+                        ),
+                        "kind": update_kind(update),
+                        "duration_ms": round(elapsed * 1000, 1),
+                    },
+                )
