@@ -30,7 +30,7 @@ from bot.handlers import (
 from bot.observability import InstrumentedUpdateProcessor
 from bot.ratelimit import SendRateLimiter
 from bot.reminders.sender import ReminderSender
-from bot.reminders.tick import ReminderTicker
+from bot.reminders.tick import MAX_CHUNK, ReminderTicker
 from bot.render.texts import COMMANDS
 from bot.services import SERVICES_KEY, Services
 from bot.transport import AiohttpRequest
@@ -83,7 +83,7 @@ def build_application(
     # Reminders go through their own plain Bot: the sender does its own rate limiting and
     # retries, which must not be doubled by PTB's limiter.
     # Waiting for a free connection is normal when a large batch is due: no pool timeout.
-    reminder_request = AiohttpRequest(connection_pool_size=64, pool_timeout=None)
+    reminder_request = AiohttpRequest(connection_pool_size=MAX_CHUNK, pool_timeout=None)
     reminder_bot = Bot(token, base_url=base_url, request=reminder_request)
 
     async def _post_shutdown(_application: Application) -> None:  # type: ignore[type-arg]

@@ -80,14 +80,14 @@ async def serve(
         assert application.post_init is not None and application.post_shutdown is not None
         await application.post_init(application)
         await application.start()
-        site = await _start_web(application, settings, svc, ticker, mode)
+        sites = await _start_web(application, settings, svc, ticker, mode)
         try:
             await _receive_updates(application, settings, svc, mode)
             log.info("Limber is running (%s) with %d stretches", mode.value, len(catalog.stretches))
             await stop.wait()
             log.info("stopping: finishing in-flight work")
         finally:
-            await _shutdown(application, ticker, site, mode)
+            await _shutdown(application, ticker, sites, mode)
 
 
 async def _start_web(
@@ -96,19 +96,26 @@ async def _start_web(
     svc: Services,
     ticker: ReminderTicker,
     mode: Mode,
-) -> web.AppRunner | None:
-    """Webhook mode serves the webhook, health and metrics on one port; otherwise health and
-    metrics get their own port (LIMBER_HEALTH_PORT; 0 turns it off)."""
+) -> list[web.AppRunner]:
+    """The webhook (webhook mode) on its public port, and /healthz and /metrics on their own
+    port (LIMBER_HEALTH_PORT; 0 turns it off), so they are never exposed with the webhook."""
+    sites = []
     if mode is Mode.WEBHOOK:
         assert settings.webhook_url is not None
         path = urlsplit(settings.webhook_url).path or "/"
         hook = Webhook(path=path, secret=await webhook_secret(settings, svc))
         server = WebServer(application, svc, ticker, hook)
-        return await start_site(server.routes(), settings.webhook_listen, settings.webhook_port)
-    if settings.health_port == 0:
-        return None
-    server = WebServer(application, svc, ticker)
-    return await start_site(server.routes(), settings.webhook_listen, settings.health_port)
+        sites.append(
+            await start_site(
+                server.webhook_routes(), settings.webhook_listen, settings.webhook_port
+            )
+        )
+    if settings.health_port:
+        server = WebServer(application, svc, ticker)
+        sites.append(
+            await start_site(server.health_routes(), settings.webhook_listen, settings.health_port)
+        )
+    return sites
 
 
 async def _receive_updates(
@@ -134,7 +141,7 @@ async def _receive_updates(
 async def _shutdown(
     application: Application,  # type: ignore[type-arg]
     ticker: ReminderTicker,
-    site: web.AppRunner | None,
+    sites: list[web.AppRunner],
     mode: Mode,
 ) -> None:
     if mode is Mode.POLLING and application.updater is not None and application.updater.running:
@@ -145,7 +152,7 @@ async def _shutdown(
     await ticker.drain()
     if application.running:
         await application.stop()  # waits for updates being handled
-    if site is not None:
+    for site in sites:
         await site.cleanup()
     assert application.post_shutdown is not None
     await application.post_shutdown(application)  # closes the reminder bot and the database

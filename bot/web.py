@@ -38,12 +38,18 @@ class WebServer:
     ticker: ReminderTicker | None
     webhook: Webhook | None = None
 
-    def routes(self) -> web.Application:
+    def webhook_routes(self) -> web.Application:
+        """The public side: only Telegram's webhook."""
+        assert self.webhook is not None
         app = web.Application(client_max_size=1024 * 1024)
+        app.router.add_post(self.webhook.path, self.receive_update)
+        return app
+
+    def health_routes(self) -> web.Application:
+        """The operator's side: /healthz and /metrics."""
+        app = web.Application()
         app.router.add_get("/healthz", self.healthz)
         app.router.add_get("/metrics", self.metrics)
-        if self.webhook is not None:
-            app.router.add_post(self.webhook.path, self.receive_update)
         return app
 
     async def receive_update(self, request: web.Request) -> web.Response:

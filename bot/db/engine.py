@@ -26,13 +26,19 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """An engine for ``url`` (plain ``sqlite://``/``postgresql://`` forms are accepted)."""
+    """An engine for ``url`` (plain ``sqlite://``/``postgresql://`` forms are accepted).
+
+    SQL parameters are left out of error messages: they hold settings values, and tracebacks
+    end up in logs.
+    """
     url = normalize_database_url(url)
     if url.startswith("sqlite"):
-        engine = create_async_engine(url)
+        engine = create_async_engine(url, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(
+        url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

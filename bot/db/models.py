@@ -103,6 +103,8 @@ class Delivery(Base):
     stretch_id: Mapped[str | None] = mapped_column(String(40), default=None)
     message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Which process holds it ("host:pid"): with claimed_at, the claimer's token.
+    claimed_by: Mapped[str | None] = mapped_column(String(80), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 

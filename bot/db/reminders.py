@@ -5,14 +5,16 @@ replicas never take the same rows; SQLite: the ``UPDATE ... RETURNING`` takes th
 insert a delivery per reminder (unique on user, due instant and kind, so a reminder can never
 be sent twice), and advance each user's queue entry. Sending happens after the commit.
 
-A delivery then moves pending -> sending -> a final status. ``claimed_at`` is the claimer's
-token: a process only starts sending deliveries it still holds. When a process dies, its
-pending deliveries are taken over after the lease; its sending ones may have reached Telegram,
-so they are marked unknown and never sent again.
+A delivery then moves pending -> sending -> a final status. ``claimed_at`` and
+``claimed_by`` are the claimer's token: a process only starts sending deliveries it still
+holds. When a process dies, its pending deliveries are taken over after the lease; its sending
+ones may have reached Telegram, so they are marked unknown and never sent again.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +30,8 @@ from bot.domain.activity import ActivityKind
 from bot.domain.reminders import DeliveryKind, DeliveryStatus, decide_daily, decide_snooze
 
 RECENT_DAYS = 7
+# Who claims, as stored in deliveries.claimed_by: one value per process.
+THIS_PROCESS = f"{socket.gethostname()}:{os.getpid()}"[:80]
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class ClaimedDelivery:
     due_at: datetime
     stretch_id: str | None
     claimed_at: datetime
+    claimed_by: str
 
 
 def _lock_due(column: Any, now: datetime, limit: int) -> Any:
@@ -155,6 +160,7 @@ async def claim_due_reminders(
     limit: int,
     grace: timedelta,
     choose_stretch: StretchChooser,
+    claimer: str = THIS_PROCESS,
 ) -> Claim:
     """Claim up to ``limit`` due reminders; the caller commits, then sends what is returned.
 
@@ -172,10 +178,12 @@ async def claim_due_reminders(
             user.due_at, now, grace, user.reminder_time, user.reminder_days, user.timezone
         )
         next_dues.append({"id": user.user_id, "next_due_at": decision.next_due})
-        rows.append(_delivery_row(user, now, decision.send, choose_stretch, recent))
+        rows.append(_delivery_row(user, now, claimer, decision.send, choose_stretch, recent))
     for user in snoozed:
         rows.append(
-            _delivery_row(user, now, decide_snooze(user.due_at, now, grace), choose_stretch, recent)
+            _delivery_row(
+                user, now, claimer, decide_snooze(user.due_at, now, grace), choose_stretch, recent
+            )
         )
     if next_dues:
         await session.execute(update(User), next_dues)
@@ -187,7 +195,7 @@ async def claim_due_reminders(
             .execution_options(synchronize_session=False)
         )
     deliveries = await _insert_deliveries(
-        session, rows, {(u.user_id, u.kind): u for u in (*daily, *snoozed)}, now
+        session, rows, {(u.user_id, u.kind): u for u in (*daily, *snoozed)}, now, claimer
     )
     skipped = sum(1 for row in rows if row["status"] == DeliveryStatus.SKIPPED.value)
     return Claim(deliveries, skipped)
@@ -196,6 +204,7 @@ async def claim_due_reminders(
 def _delivery_row(
     user: DueUser,
     now: datetime,
+    claimer: str,
     send: bool,
     choose_stretch: StretchChooser,
     recent: dict[int, list[str]],
@@ -208,6 +217,7 @@ def _delivery_row(
         "attempts": 0,
         "stretch_id": choose_stretch(user, recent.get(user.user_id, [])) if send else None,
         "claimed_at": now,
+        "claimed_by": claimer,
         "finished_at": None if send else now,
     }
 
@@ -217,6 +227,7 @@ async def _insert_deliveries(
     rows: list[dict[str, Any]],
     users: dict[tuple[int, DeliveryKind], DueUser],
     now: datetime,
+    claimer: str,
 ) -> list[ClaimedDelivery]:
     if not rows:
         return []
@@ -233,14 +244,27 @@ async def _insert_deliveries(
         user = users[(user_id, DeliveryKind(kind))]
         claimed.append(
             ClaimedDelivery(
-                delivery_id, user_id, user.chat_id, user.kind, user.due_at, stretch_id, now
+                delivery_id,
+                user_id,
+                user.chat_id,
+                user.kind,
+                user.due_at,
+                stretch_id,
+                now,
+                claimer,
             )
         )
     return claimed
 
 
 async def reclaim_abandoned(
-    session: AsyncSession, now: datetime, *, lease: timedelta, grace: timedelta, limit: int
+    session: AsyncSession,
+    now: datetime,
+    *,
+    lease: timedelta,
+    grace: timedelta,
+    limit: int,
+    claimer: str = THIS_PROCESS,
 ) -> list[ClaimedDelivery]:
     """Take over pending deliveries whose claimer died before sending (lease expired).
 
@@ -264,7 +288,7 @@ async def reclaim_abandoned(
         await session.execute(
             update(Delivery)
             .where(Delivery.id.in_(stale))
-            .values(claimed_at=now)
+            .values(claimed_at=now, claimed_by=claimer)
             .returning(
                 Delivery.id, Delivery.user_id, Delivery.kind, Delivery.due_at, Delivery.stretch_id
             )
@@ -294,6 +318,7 @@ async def reclaim_abandoned(
                     due_at,
                     stretch_id,
                     now,
+                    claimer,
                 )
             )
     if expired:
@@ -307,13 +332,14 @@ async def start_sending(session: AsyncSession, deliveries: Sequence[ClaimedDeliv
     """Mark deliveries as being sent; returns the ids this process still held and may send."""
     if not deliveries:
         return set()
-    token = deliveries[0].claimed_at
+    first = deliveries[0]
     rows = await session.scalars(
         update(Delivery)
         .where(
             Delivery.id.in_([d.delivery_id for d in deliveries]),
             Delivery.status == DeliveryStatus.PENDING.value,
-            Delivery.claimed_at == token,
+            Delivery.claimed_at == first.claimed_at,
+            Delivery.claimed_by == first.claimed_by,
         )
         .values(status=DeliveryStatus.SENDING.value)
         .returning(Delivery.id)

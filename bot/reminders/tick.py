@@ -31,6 +31,9 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
+# A chunk marked as sending goes out at once, so it must fit the reminder connection pool.
+MAX_CHUNK = 64
+
 HEADINGS = {
     DeliveryKind.DAILY: "⏰ Time for your daily stretch!",
     DeliveryKind.SNOOZE: "⏰ Snoozed reminder: here is your stretch.",
@@ -74,10 +77,14 @@ class ReminderTicker:
             claimed = await self._claim()
             report = TickReport(claimed=len(claimed))
             for chunk in chunked(claimed, self._chunk_size()):
+                messages = {item.delivery_id: self._message_for(item) for item in chunk}
+                await self._sender.pace(item.chat_id for item in chunk)
                 async with self._svc.transaction() as session:
                     mine = await start_sending(session, chunk)
                 held = [item for item in chunk if item.delivery_id in mine]
-                results = await asyncio.gather(*(self._deliver(item) for item in held))
+                results = await asyncio.gather(
+                    *(self._deliver(item, messages[item.delivery_id]) for item in held)
+                )
                 await self._record(list(zip(held, results, strict=True)))
                 report.statuses.update(result.status for result in results)
                 self.last_progress = time.monotonic()
@@ -103,7 +110,7 @@ class ReminderTicker:
     def _chunk_size(self) -> int:
         settings = self._svc.settings
         rate = settings.send_rate_per_second
-        return max(1, min(settings.claim_batch_size, math.ceil(rate)))
+        return max(1, min(settings.claim_batch_size, math.ceil(rate), MAX_CHUNK))
 
     async def _claim(self) -> list[ClaimedDelivery]:
         settings, now = self._svc.settings, self._svc.clock.now()
@@ -131,15 +138,17 @@ class ReminderTicker:
             rng=self._svc.rng,
         ).id
 
-    async def _deliver(self, item: ClaimedDelivery) -> SendResult:
+    def _message_for(self, item: ClaimedDelivery) -> OutgoingMessage:
         stretch = self._svc.stretches.get(item.stretch_id or "") or self._svc.stretches.all()[0]
-        message = OutgoingMessage(
+        return OutgoingMessage(
             chat_id=item.chat_id,
             text=render_stretch_card(stretch, heading=HEADINGS[item.kind]),
             keyboard=reminder_card_keyboard(stretch),
         )
+
+    async def _deliver(self, item: ClaimedDelivery, message: OutgoingMessage) -> SendResult:
         try:
-            return await self._sender.send(message)
+            return await self._sender.send(message, paced=True)
         except Exception:
             # Unexpected: leave it pending; the lease hands it to a later tick.
             log.exception("unexpected error sending delivery %d", item.delivery_id)

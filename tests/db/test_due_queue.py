@@ -263,11 +263,13 @@ async def test_a_slow_claimer_cannot_send_what_another_took_over(
     slow = await claim_deliveries(sessions)
     async with sessions() as session, session.begin():
         taken = await reclaim_abandoned(
-            session, NOW + LEASE * 2, lease=LEASE, grace=GRACE, limit=10
+            session, NOW + LEASE * 2, lease=LEASE, grace=GRACE, limit=10, claimer="replica-2:42"
         )
     async with sessions() as session, session.begin():
         assert await start_sending(session, slow) == set()  # its claim token is stale
         assert await start_sending(session, taken) == {taken[0].delivery_id}
+    async with sessions() as session:
+        assert await session.scalar(select(Delivery.claimed_by)) == "replica-2:42"
 
 
 async def test_a_send_that_never_reached_telegram_goes_back_to_the_queue(

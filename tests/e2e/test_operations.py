@@ -105,12 +105,12 @@ async def test_health_is_503_when_the_database_is_gone(
 async def test_webhook_mode_registers_a_secret_and_rejects_requests_without_it(
     api: FakeBotApi, sqlite_url: str, catalog: Catalog
 ) -> None:
-    port = free_port()
+    port, health_port = free_port(), free_port()
     public_url = "https://limber.example.test/telegram/hook"  # behind a TLS proxy, as in production
     url = f"http://127.0.0.1:{port}/telegram/hook"
     settings = make_settings(
         api, sqlite_url, LIMBER_WEBHOOK_URL=public_url, LIMBER_WEBHOOK_PORT=port,
-        LIMBER_WEBHOOK_LISTEN="127.0.0.1",
+        LIMBER_WEBHOOK_LISTEN="127.0.0.1", LIMBER_HEALTH_PORT=health_port,
     )  # fmt: skip
     async with serving(settings, catalog, api.token, Mode.WEBHOOK):
         call = await api.wait_for_call("setWebhook")
@@ -138,7 +138,9 @@ async def test_webhook_mode_registers_a_secret_and_rejects_requests_without_it(
                 assert response.status == 400
         [help_message] = await api.wait_for_bot_messages(CHAT_ID, after=0)
         assert "/stretch" in help_message.text
-        assert (await get(f"http://127.0.0.1:{port}/healthz"))[0] in (200, 503)
+        # Health and metrics stay off the public webhook port.
+        assert (await get(f"http://127.0.0.1:{port}/metrics"))[0] == 404
+        assert (await get(f"http://127.0.0.1:{health_port}/metrics"))[0] == 200
 
 
 async def test_a_409_conflict_gets_a_clear_log_line(
