@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from random import Random
 
@@ -59,6 +61,22 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
 async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     ticker: ReminderTicker = context.bot_data[TICKER_KEY]
     await ticker.tick()
+
+
+@asynccontextmanager
+async def started(application: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """The application initialized and started, with the hooks ``run_polling`` would call;
+    stopped and shut down on exit. Receiving updates (polling, webhook) is the caller's part."""
+    async with application:
+        assert application.post_init is not None and application.post_shutdown is not None
+        await application.post_init(application)
+        await application.start()
+        try:
+            yield application
+        finally:
+            if application.running:
+                await application.stop()  # waits for updates being handled
+            await application.post_shutdown(application)  # closes the reminder bot and database
 
 
 def build_application(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from bot.app import build_application
+from bot.app import build_application, started
 from bot.catalog import Catalog
 from bot.config import Settings
 from bot.sandbox.server import FakeBotApi
@@ -39,10 +39,7 @@ async def run_demo(
     async with FakeBotApi() as api:
         settings = settings.model_copy(update={"telegram_api_base_url": api.base_url})
         application = build_application(settings, catalog, token=api.token)
-        async with application:
-            assert application.post_init is not None and application.post_shutdown is not None
-            await application.post_init(application)
-            await application.start()
+        async with started(application):
             assert application.updater is not None
             await application.updater.start_polling(poll_interval=0.0, timeout=10)
             out = output or sys.stdout
@@ -56,5 +53,3 @@ async def run_demo(
                 await run_terminal_chat(api, DEMO_CHAT_ID, input_stream=input_stream, output=output)
             finally:
                 await application.updater.stop()
-                await application.stop()
-                await application.post_shutdown(application)

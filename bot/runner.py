@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.error import Conflict, TelegramError
 from telegram.ext import Application
 
-from bot.app import TICKER_KEY, build_application
+from bot.app import TICKER_KEY, build_application, started
 from bot.catalog import Catalog
 from bot.config import Settings
 from bot.db.app_state import get_or_create
@@ -76,10 +76,7 @@ async def serve(
     application = build_application(settings, catalog, token=token)
     svc: Services = application.bot_data[SERVICES_KEY]
     ticker: ReminderTicker = application.bot_data[TICKER_KEY]
-    async with application:
-        assert application.post_init is not None and application.post_shutdown is not None
-        await application.post_init(application)
-        await application.start()
+    async with started(application):
         sites = await _start_web(application, settings, svc, ticker, mode)
         try:
             await _receive_updates(application, settings, svc, mode)
@@ -87,7 +84,7 @@ async def serve(
             await stop.wait()
             log.info("stopping: finishing in-flight work")
         finally:
-            await _shutdown(application, ticker, sites, mode)
+            await _wind_down(application, ticker, sites, mode)
 
 
 async def _start_web(
@@ -138,24 +135,20 @@ async def _receive_updates(
         )
 
 
-async def _shutdown(
+async def _wind_down(
     application: Application,  # type: ignore[type-arg]
     ticker: ReminderTicker,
     sites: list[web.AppRunner],
     mode: Mode,
 ) -> None:
+    """Stop taking work, let the tick in progress finish its sends; ``started`` does the rest."""
     if mode is Mode.POLLING and application.updater is not None and application.updater.running:
         await application.updater.stop()
-    # No new ticks; the one in progress finishes its sends and records them.
     if application.job_queue is not None and application.job_queue.scheduler.running:
         application.job_queue.scheduler.pause()
     await ticker.drain()
-    if application.running:
-        await application.stop()  # waits for updates being handled
     for site in sites:
         await site.cleanup()
-    assert application.post_shutdown is not None
-    await application.post_shutdown(application)  # closes the reminder bot and the database
 
 
 def _stop_on_signals() -> asyncio.Event:

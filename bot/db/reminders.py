@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import select, true, update
+from sqlalchemy import insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.dialect import insert_for
@@ -370,6 +370,27 @@ async def finish_deliveries(
     ]
     if params:
         await session.execute(update(Delivery), params)
+
+
+async def log_reminders_sent(
+    session: AsyncSession, sent: Iterable[tuple[int, str | None]], now: datetime
+) -> None:
+    """A REMINDER_SENT activity row per (user id, stretch id), in one bulk INSERT.
+
+    One ORM object per row (``activity.log_activity``) made recording a chunk of sends cost
+    more than sending it (docs/benchmarks.md).
+    """
+    rows = [
+        {
+            "user_id": user_id,
+            "kind": ActivityKind.REMINDER_SENT.value,
+            "stretch_id": stretch_id,
+            "at": now,
+        }
+        for user_id, stretch_id in sent
+    ]
+    if rows:
+        await session.execute(insert(Activity), rows)
 
 
 async def deactivate_users(session: AsyncSession, user_ids: Iterable[int], now: datetime) -> None:

@@ -22,7 +22,7 @@ def pick_stretch(
     """Pick one stretch, relaxing the filters in order until something is left.
 
     Preference: in a focus area (when any are set), at or below the user's level, not among
-    the last few shown. Each filter is dropped, last first, rather than returning nothing.
+    the last few shown. Filters are relaxed one by one rather than returning nothing.
     """
     if not stretches:
         raise ValueError("no stretches to pick from")
@@ -32,9 +32,11 @@ def pick_stretch(
     def in_focus(stretch: Stretch) -> bool:
         return not focus_areas or any(area in focus_areas for area in stretch.areas)
 
+    # Relaxed in this order: the level, then variety; the user's chosen focus goes last.
     filters: list[Callable[[Stretch], bool]] = [
         lambda s: in_focus(s) and s.level <= level and s.id not in recent,
         lambda s: in_focus(s) and s.id not in recent,
+        in_focus,
         lambda s: s.id not in recent,
         lambda s: True,
     ]
@@ -43,6 +45,13 @@ def pick_stretch(
         if candidates:
             return rng.choice(candidates)
     raise AssertionError("the last filter keeps everything")
+
+
+def toggle_area(areas: Sequence[str], area: str) -> list[str]:
+    """The focus areas with ``area`` switched on or off (order kept, no duplicates)."""
+    if area in areas:
+        return [chosen for chosen in areas if chosen != area]
+    return [*areas, area]
 
 
 def adjusted_level(level: int, step: int) -> int:

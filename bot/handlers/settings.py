@@ -1,4 +1,4 @@
-"""/settings, /time, /timezone, /pause, /resume and the settings buttons."""
+"""/settings, /time, /timezone, /focus, /pause, /resume, a shared location, and the buttons."""
 
 from __future__ import annotations
 
@@ -6,10 +6,19 @@ from collections.abc import Callable
 from datetime import time
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
+from bot.catalog.stretches import Area
 from bot.db.models import User
 from bot.db.users import ensure_user, reminder_settings, reschedule
+from bot.domain.picking import toggle_area
 from bot.domain.reminders import pause_until
 from bot.domain.schedule import EVERY_DAY, toggle_day
 from bot.domain.timeparse import format_time, parse_time
@@ -40,7 +49,7 @@ def _screen(svc: Services, user: User) -> tuple[str, InlineKeyboardMarkup]:
     now = svc.clock.now()
     settings = reminder_settings(user)
     return (
-        screens.render_settings(settings, user.next_due_at, now),
+        screens.render_settings(settings, user.next_due_at, now, user.focus_areas),
         screens.settings_keyboard(settings, now),
     )
 
@@ -116,6 +125,20 @@ async def timezone_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await reply(update, *_screen(svc, user))
 
 
+async def focus_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = await apply_change(update, services(context), lambda _user: None)
+    if user is not None:
+        await reply(
+            update,
+            screens.render_focus_menu(user.focus_areas),
+            screens.focus_menu_keyboard(user.focus_areas),
+        )
+
+
+async def location_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(update, screens.LOCATION_HINT, screens.zone_menu_keyboard())
+
+
 async def pause_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, screens.render_pause_menu(), screens.pause_menu_keyboard())
 
@@ -153,6 +176,8 @@ def _change_for(callback: Callback, user_days: int, svc: Services) -> Change | N
         and 0 < int(arg) <= EVERY_DAY
     ):
         return lambda user: setattr(user, "reminder_days", int(arg))
+    if callback.action is Action.TOGGLE_FOCUS and arg in {area.value for area in Area}:
+        return lambda user: setattr(user, "focus_areas", toggle_area(user.focus_areas, arg or ""))
     if callback.action is Action.PAUSE and arg in {"0", "1", "3", "7"}:
         return _pause(int(arg or 0), svc)
     if callback.action is Action.RESUME:
@@ -202,13 +227,10 @@ async def _navigate(
     user = await apply_change(update, svc, lambda _user: None)
     if user is None:
         return
-    if callback.action is Action.DAYS_MENU:
+    if callback.action in (Action.FOCUS_MENU, Action.DAYS_MENU):
         await answer_quietly(query)
-        await show(
-            query,
-            screens.render_days_menu(user.reminder_days),
-            screens.days_menu_keyboard(user.reminder_days),
-        )
+        toggle = Action.TOGGLE_FOCUS if callback.action is Action.FOCUS_MENU else Action.TOGGLE_DAY
+        await show(query, *_screen_after(toggle, svc, user))
         return
     if callback.action is Action.SETTINGS:
         await answer_quietly(query)
@@ -222,20 +244,28 @@ async def _navigate(
     if user is None:
         return
     await answer_quietly(query, "Saved ✅")
-    if callback.action in (Action.TOGGLE_DAY, Action.DAYS_PRESET):
-        await show(
-            query,
+    await show(query, *_screen_after(callback.action, svc, user))
+
+
+def _screen_after(action: Action, svc: Services, user: User) -> tuple[str, InlineKeyboardMarkup]:
+    """Toggles keep their picker open; every other change returns to the settings screen."""
+    if action in (Action.TOGGLE_DAY, Action.DAYS_PRESET):
+        return (
             screens.render_days_menu(user.reminder_days),
             screens.days_menu_keyboard(user.reminder_days),
         )
-    else:
-        await show(query, *_screen(svc, user))
+    if action is Action.TOGGLE_FOCUS:
+        return (
+            screens.render_focus_menu(user.focus_areas),
+            screens.focus_menu_keyboard(user.focus_areas),
+        )
+    return _screen(svc, user)
 
 
 SETTINGS_ACTIONS = (
     Action.SETTINGS, Action.TIME_MENU, Action.SET_TIME, Action.DAYS_MENU, Action.TOGGLE_DAY,
     Action.DAYS_PRESET, Action.ZONE_MENU, Action.ZONE_REGION, Action.SET_ZONE, Action.PAUSE_MENU,
-    Action.PAUSE, Action.RESUME, Action.SET_REMINDER,
+    Action.PAUSE, Action.RESUME, Action.SET_REMINDER, Action.FOCUS_MENU, Action.TOGGLE_FOCUS,
 )  # fmt: skip
 
 
@@ -243,6 +273,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("settings", settings_command))
     application.add_handler(CommandHandler("time", time_command))
     application.add_handler(CommandHandler("timezone", timezone_command))
+    application.add_handler(CommandHandler("focus", focus_command))
+    application.add_handler(MessageHandler(filters.LOCATION, location_received))
     application.add_handler(CommandHandler("pause", pause_command))
     application.add_handler(CommandHandler("resume", resume_command))
     pattern = "^1:(" + "|".join(a.value for a in SETTINGS_ACTIONS) + ")(:|$)"

@@ -11,18 +11,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from telegram import InlineKeyboardMarkup
+
 from bot import metrics
-from bot.db import activity
 from bot.db.reminders import (
     ClaimedDelivery,
     DueUser,
     claim_due_reminders,
     deactivate_users,
     finish_deliveries,
+    log_reminders_sent,
     reclaim_abandoned,
     start_sending,
 )
-from bot.domain.activity import ActivityKind
 from bot.domain.picking import pick_stretch
 from bot.domain.reminders import DeliveryKind, DeliveryStatus
 from bot.reminders.sender import OutgoingMessage, ReminderSender, SendResult
@@ -60,6 +61,7 @@ class ReminderTicker:
         self._lock = asyncio.Lock()
         # Monotonic time of the last sign of life (a tick started, a chunk sent, a tick ended).
         self.last_progress: float | None = None
+        self._cards: dict[tuple[str | None, DeliveryKind], tuple[str, InlineKeyboardMarkup]] = {}
 
     @property
     def grace(self) -> timedelta:
@@ -139,12 +141,21 @@ class ReminderTicker:
         ).id
 
     def _message_for(self, item: ClaimedDelivery) -> OutgoingMessage:
-        stretch = self._svc.stretches.get(item.stretch_id or "") or self._svc.stretches.all()[0]
-        return OutgoingMessage(
-            chat_id=item.chat_id,
-            text=render_stretch_card(stretch, heading=HEADINGS[item.kind]),
-            keyboard=reminder_card_keyboard(stretch),
-        )
+        text, keyboard = self._card(item.stretch_id, item.kind)
+        return OutgoingMessage(chat_id=item.chat_id, text=text, keyboard=keyboard)
+
+    def _card(self, stretch_id: str | None, kind: DeliveryKind) -> tuple[str, InlineKeyboardMarkup]:
+        """A reminder's text and buttons, rendered once per stretch and kind: the library does
+        not change while the bot runs, and the (immutable) keyboard can be shared."""
+        key = (stretch_id, kind)
+        card = self._cards.get(key)
+        if card is None:
+            stretch = self._svc.stretches.get(stretch_id or "") or self._svc.stretches.all()[0]
+            card = self._cards[key] = (
+                render_stretch_card(stretch, heading=HEADINGS[kind]),
+                reminder_card_keyboard(stretch),
+            )
+        return card
 
     async def _deliver(self, item: ClaimedDelivery, message: OutgoingMessage) -> SendResult:
         try:
@@ -167,12 +178,8 @@ class ReminderTicker:
             await deactivate_users(
                 session, [c.user_id for c, r in outcomes if r.status is DeliveryStatus.BLOCKED], now
             )
-            for claimed, result in outcomes:
-                if result.status is DeliveryStatus.SENT:
-                    await activity.log_activity(
-                        session,
-                        claimed.user_id,
-                        ActivityKind.REMINDER_SENT,
-                        now,
-                        claimed.stretch_id,
-                    )
+            await log_reminders_sent(
+                session,
+                [(c.user_id, c.stretch_id) for c, r in outcomes if r.status is DeliveryStatus.SENT],
+                now,
+            )

@@ -33,6 +33,8 @@ class Action(StrEnum):
     ZONE_MENU = "zm"
     ZONE_REGION = "zr"
     SET_ZONE = "zs"
+    FOCUS_MENU = "fm"
+    TOGGLE_FOCUS = "ft"
     PAUSE_MENU = "pm"
     PAUSE = "p"
     RESUME = "r"

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.catalog.stretches import Area
 from bot.domain.reminders import ReminderSettings, pause_active
 from bot.domain.schedule import DAY_ABBREVIATIONS, describe_days, describe_next, has_day
 from bot.domain.timeparse import format_time
@@ -38,7 +39,9 @@ def describe_status(settings: ReminderSettings, next_due: datetime | None, now: 
     return "On"
 
 
-def render_settings(settings: ReminderSettings, next_due: datetime | None, now: datetime) -> str:
+def render_settings(
+    settings: ReminderSettings, next_due: datetime | None, now: datetime, focus: list[str]
+) -> str:
     zone = ZoneInfo(settings.zone)
     chosen_time = format_time(settings.reminder_time) if settings.reminder_time else "not set"
     lines = [
@@ -47,6 +50,7 @@ def render_settings(settings: ReminderSettings, next_due: datetime | None, now: 
         f"Days: <b>{escape(describe_days(settings.days))}</b>",
         f"Timezone: <b>{escape(settings.zone)}</b>",
         f"Status: {escape(describe_status(settings, next_due, now))}",
+        f"Focus: <b>{escape(describe_focus(focus))}</b>",
     ]
     if settings.zone == "UTC":
         lines.append("Is UTC your local time? If not, tap <b>Timezone</b>.")
@@ -55,6 +59,41 @@ def render_settings(settings: ReminderSettings, next_due: datetime | None, now: 
             f"Next: <b>{escape(describe_next(next_due, zone, now))}</b>, {escape(settings.zone)}"
         )
     return "\n".join(lines)
+
+
+AREA_LABELS: dict[Area, str] = {
+    Area.HIP_FLEXORS: "Hip flexors",
+    Area.GLUTES: "Glutes",
+    Area.PIRIFORMIS: "Piriformis",
+    Area.ADDUCTORS: "Inner thighs",
+    Area.HAMSTRINGS: "Hamstrings",
+    Area.QUADS: "Quads",
+    Area.LOWER_BACK: "Lower back",
+    Area.THORACIC: "Upper back",
+    Area.HIP_MOBILITY: "Hip mobility",
+}
+
+
+def describe_focus(areas: list[str]) -> str:
+    chosen = [label for area, label in AREA_LABELS.items() if area.value in areas]
+    return ", ".join(chosen) if chosen else "Any area"
+
+
+def render_focus_menu(areas: list[str]) -> str:
+    return (
+        "<b>Which areas should stretches focus on?</b>\nTap to switch an area on or off; "
+        "with none chosen, stretches come from every area.\n"
+        f"Now: <b>{escape(describe_focus(areas))}</b>"
+    )
+
+
+def focus_menu_keyboard(areas: list[str]) -> InlineKeyboardMarkup:
+    buttons = [
+        _button(("✅ " if area.value in areas else "▫️ ") + label, Action.TOGGLE_FOCUS, area.value)
+        for area, label in AREA_LABELS.items()
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    return InlineKeyboardMarkup([*rows, back_row()])
 
 
 def settings_keyboard(settings: ReminderSettings, now: datetime) -> InlineKeyboardMarkup:
@@ -67,6 +106,7 @@ def settings_keyboard(settings: ReminderSettings, now: datetime) -> InlineKeyboa
         [
             [_button("⏰ Time", Action.TIME_MENU), _button("📅 Days", Action.DAYS_MENU)],
             [_button("🌍 Timezone", Action.ZONE_MENU), pause_or_resume],
+            [_button("🎯 Focus areas", Action.FOCUS_MENU)],
         ]
     )
 
@@ -137,6 +177,13 @@ def zone_suggestions_keyboard(zones: tuple[str, ...]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[_button(zone, Action.SET_ZONE, zone)] for zone in zones] + [back_row()]
     )
+
+
+# Mapping coordinates to a zone offline needs a large polygon database; a region list is enough.
+LOCATION_HINT = (
+    "Thanks! I don't keep a map to turn a location into a timezone, and your location is not "
+    "stored. Pick your region below, or send <code>/timezone</code> with your city."
+)
 
 
 def render_pause_menu() -> str:

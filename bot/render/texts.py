@@ -16,6 +16,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("settings", "Your reminder time, days and timezone"),
     ("time", "Set the reminder time, e.g. /time 07:30"),
     ("timezone", "Set your timezone, e.g. /timezone Europe/Berlin"),
+    ("focus", "Choose which areas your stretches focus on"),
     ("pause", "Pause daily reminders"),
     ("resume", "Resume daily reminders"),
     ("redflags", "Check symptoms that need a doctor"),

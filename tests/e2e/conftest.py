@@ -11,7 +11,7 @@ from random import Random
 import pytest
 from telegram.ext import Application
 
-from bot.app import TICKER_KEY, build_application
+from bot.app import TICKER_KEY, build_application, started
 from bot.catalog import Catalog, load_catalog
 from bot.clock import FakeClock
 from bot.config import DEFAULT_CONTENT_DIR, Settings
@@ -120,19 +120,13 @@ async def running_bot(
     application = build_application(
         settings, catalog, token=api.token, clock=clock, rng=Random(7), run_ticker=False
     )
-    async with application:
-        # run_polling would call these hooks; this harness drives the lifecycle itself.
-        assert application.post_init is not None and application.post_shutdown is not None
-        await application.post_init(application)
-        await application.start()
+    async with started(application):
         assert application.updater is not None
         await application.updater.start_polling(poll_interval=0.0, timeout=1)
         try:
             yield Chat(api, clock, application.bot_data[TICKER_KEY], services(application))
         finally:
             await application.updater.stop()
-            await application.stop()
-            await application.post_shutdown(application)
 
 
 @pytest.fixture

@@ -86,3 +86,24 @@ async def test_forged_settings_buttons_change_nothing(chat: Chat) -> None:
     for data in ("1:t:2599", "1:zs:Mars/Olympus", "1:dt:9", "1:dp:0", "1:p:5", "1:zr:Atlantis"):
         assert "out of date" in await chat.press_data(screen.message_id, data)
     assert await settings_text(chat) == before
+
+
+async def test_focus_areas_steer_the_stretches(chat: Chat) -> None:
+    [menu] = await chat.say("/focus")
+    assert line(menu.text, "Now:") == "Now: Any area"
+    [menu] = await chat.press("▫️ Hamstrings")
+    assert line(menu.text, "Now:") == "Now: Hamstrings" and "✅ Hamstrings" in menu.button_texts
+    hamstring_names = {s.name for s in chat.services.stretches.all() if "hamstrings" in s.areas}
+    for _ in range(4):
+        [card] = await chat.say("/stretch")
+        assert card.text.split("\n")[0] in hamstring_names
+    [menu] = await chat.press("✅ Hamstrings", message_id=menu.message_id)
+    assert line(menu.text, "Now:") == "Now: Any area"
+    [screen] = await chat.press("⬅️ Back to settings")
+    assert line(screen.text, "Focus:") == "Focus: Any area"
+
+
+async def test_a_shared_location_offers_the_region_picker(chat: Chat) -> None:
+    await chat.api.send_location(chat.chat_id, 52.52, 13.40)
+    [reply] = await chat.api.wait_for_bot_messages(chat.chat_id)
+    assert "Europe" in reply.button_texts and "not stored" in reply.text

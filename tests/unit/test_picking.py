@@ -7,7 +7,7 @@ import pytest
 
 from bot.catalog.stretches import Stretch
 from bot.domain.activity import current_streak
-from bot.domain.picking import adjusted_level, pick_stretch
+from bot.domain.picking import adjusted_level, pick_stretch, toggle_area
 
 
 def make(stretch_id: str, areas: tuple[str, ...] = ("glutes",), level: int = 1) -> Stretch:
@@ -91,3 +91,16 @@ def test_adjusted_level_stays_in_range(level: int, step: int, expected: int) -> 
 def test_current_streak(done_days: list[int], expected: int) -> None:
     today = date(2026, 11, 27)
     assert current_streak([date(2026, 11, d) for d in done_days], today) == expected
+
+
+def test_the_chosen_focus_outlasts_variety() -> None:
+    # Every glute stretch was shown lately: repeat one rather than leave the focus.
+    assert picks(focus_areas=["glutes"], level=3, recent_ids=["a", "b"]) == {"a", "b"}
+
+
+@pytest.mark.parametrize(
+    ("areas", "area", "expected"),
+    [([], "glutes", ["glutes"]), (["glutes", "quads"], "glutes", ["quads"])],
+)
+def test_toggle_area(areas: list[str], area: str, expected: list[str]) -> None:
+    assert toggle_area(areas, area) == expected
