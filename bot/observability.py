@@ -68,7 +68,8 @@ def configure_logging(level: str, *, as_json: bool) -> None:
 def quiet_talkative_libraries() -> None:
     """Libraries whose logs would leak what we promise never to log."""
     # PTB logs whole updates (message texts, answers) and request parameters at DEBUG.
-    logging.getLogger("telegram").setLevel(logging.INFO)
+    root_level = logging.getLogger().level
+    logging.getLogger("telegram").setLevel(max(logging.INFO, root_level))
     # httpx logs every request URL at INFO, and the URL holds the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

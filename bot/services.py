@@ -12,7 +12,7 @@ from telegram.ext import CallbackContext
 
 from bot.catalog import Catalog
 from bot.catalog.redflags import Checklist
-from bot.catalog.stretches import StretchLibrary
+from bot.catalog.stretches import Position, StretchLibrary
 from bot.clock import Clock
 from bot.config import Settings
 
@@ -26,6 +26,8 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     catalog: Catalog
     rng: Random = field(default_factory=Random)
+    # Telegram's file id for each uploaded illustration: uploaded once, then sent by reference.
+    illustration_ids: dict[Position, str] = field(default_factory=dict)
 
     @property
     def stretches(self) -> StretchLibrary:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import InputFile, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.catalog.stretches import Stretch
 from bot.db import activity
 from bot.db.models import User
 from bot.db.users import reschedule
@@ -15,10 +19,18 @@ from bot.domain.activity import ActivityKind, current_streak
 from bot.domain.picking import adjusted_level, pick_stretch
 from bot.handlers.common import answer_quietly, current_user, drop_keyboard, reply
 from bot.render.callbacks import Action, decode
+from bot.render.illustrations import illustration_png
 from bot.render.redflags_buttons import resume_after_hold_keyboard
-from bot.render.stretch_card import render_stretch_card, render_variant, stretch_card_keyboard
+from bot.render.stretch_card import (
+    illustration_caption,
+    render_stretch_card,
+    render_variant,
+    stretch_card_keyboard,
+)
 from bot.render.texts import STALE_BUTTON
 from bot.services import Services, services
+
+log = logging.getLogger(__name__)
 
 CARD_ACTIONS = (
     Action.DONE,
@@ -54,7 +66,30 @@ async def send_stretch(update: Update, svc: Services, user: User) -> None:
         await activity.log_activity(
             session, user.id, ActivityKind.SHOWN, svc.clock.now(), stretch.id
         )
+    await _send_illustration(update, svc, stretch)
     await reply(update, render_stretch_card(stretch), stretch_card_keyboard(stretch))
+
+
+async def _send_illustration(update: Update, svc: Services, stretch: Stretch) -> None:
+    """The starting position as a picture; the card matters more, so a failure only logs."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    position = stretch.position
+    known = svc.illustration_ids.get(position)
+    photo = known or InputFile(illustration_png(position), filename=f"{position.value}.png")
+    try:
+        message = await chat.send_photo(
+            photo, caption=illustration_caption(stretch), parse_mode=ParseMode.HTML
+        )
+    except Forbidden:
+        raise
+    except TelegramError as error:
+        log.warning("illustration for %s not sent: %s", position.value, error)
+        svc.illustration_ids.pop(position, None)  # a stale file id: upload again next time
+        return
+    if message.photo:
+        svc.illustration_ids[position] = message.photo[-1].file_id
 
 
 async def stretch_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

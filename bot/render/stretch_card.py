@@ -6,7 +6,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.catalog.stretches import Stretch
+from bot.catalog.stretches import Position, Stretch
 from bot.render.callbacks import Action, encode
 from bot.render.redflags_buttons import start_check_button
 
@@ -46,6 +46,23 @@ def render_stretch_card(stretch: Stretch, *, heading: str | None = None) -> str:
         # Content is validated to stay far below this; guard so a card can never be refused.
         raise ValueError(f"stretch card for {stretch.id} is {len(text)} characters")
     return text
+
+
+POSITION_NAMES = {
+    Position.STANDING: "standing",
+    Position.SEATED_CHAIR: "sitting on a chair",
+    Position.SEATED_FLOOR: "sitting on the floor",
+    Position.KNEELING: "kneeling",
+    Position.HALF_KNEELING: "half-kneeling",
+    Position.TABLETOP: "on hands and knees",
+    Position.LYING_BACK: "lying on your back",
+    Position.LYING_FRONT: "lying on your front",
+    Position.SIDE_LYING: "lying on your side",
+}
+
+
+def illustration_caption(stretch: Stretch) -> str:
+    return f"<b>{escape(stretch.name)}</b>\nStarting position: {POSITION_NAMES[stretch.position]}"
 
 
 def render_variant(stretch: Stretch, *, easier: bool) -> str:

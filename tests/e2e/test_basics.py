@@ -22,8 +22,11 @@ async def test_help_lists_every_command(chat: Chat) -> None:
         assert f"/{command}" in help_message.text
 
 
-async def test_stretch_card_and_each_button(chat: Chat) -> None:
-    [card] = await chat.say("/stretch")
+async def test_stretch_card_and_each_button(chat: Chat, api: FakeBotApi) -> None:
+    picture, card = await chat.say("/stretch", replies=2)
+    assert picture.kind == "photo" and picture.file is not None
+    assert picture.text.startswith(card.text.split("\n")[0])  # captioned with the name
+    assert "Starting position:" in picture.text
     assert card.text.count("\n1. ") == 1 and "Stop if:" in card.text
     assert card.button_texts == [
         "✅ Done",
@@ -33,8 +36,10 @@ async def test_stretch_card_and_each_button(chat: Chat) -> None:
         "🩺 New or worse symptoms?",
     ]
 
-    [another] = await chat.press("🔄 Another", message_id=card.message_id)
+    _, another = await chat.press("🔄 Another", replies=2, message_id=card.message_id)
     assert another.message_id != card.message_id and another.text != card.text
+    uploads = [c for c in api.calls_to("sendPhoto") if c.ok]
+    assert len(uploads) == 2
 
     [easier] = await chat.press("🐢 Easier", message_id=another.message_id)
     assert easier.text.startswith("Easier:") and "gentler" in easier.text
@@ -50,7 +55,7 @@ async def test_stretch_card_and_each_button(chat: Chat) -> None:
 
 async def test_start_buttons_lead_to_a_stretch_and_a_time_picker(chat: Chat) -> None:
     await chat.say("/start")
-    [card] = await chat.press("🧘 Stretch now")
+    _, card = await chat.press("🧘 Stretch now", replies=2)
     assert "✅ Done" in card.button_texts
     [picker] = await chat.press("⏰ Set a daily reminder")
     assert "07:30" in picker.button_texts
@@ -66,7 +71,7 @@ async def test_unknown_command_free_text_and_huge_message_get_friendly_replies(c
 
 
 async def test_stale_and_forged_buttons_get_a_polite_answer(chat: Chat) -> None:
-    [card] = await chat.say("/stretch")
+    _, card = await chat.say("/stretch", replies=2)
     for data in ("0:d:old-version", "1:d:no-such-stretch", "garbage", "1:zz"):
         answer = await chat.press_data(card.message_id, data)
         assert "out of date" in answer

@@ -23,7 +23,7 @@ async def rows_about_user(chat: Chat) -> dict[str, int]:
 
 async def test_mydata_summary_and_full_json_export(chat: Chat, api: FakeBotApi) -> None:
     await chat.say("/time 07:30", replies=2)
-    await chat.say("/stretch")
+    await chat.say("/stretch", replies=2)
     summary, document = await chat.say("/mydata", replies=2)
     assert "What I store about you" in summary.text and "07:30" in summary.text
     assert document.file is not None and document.file.filename == "limber-my-data.json"

@@ -65,7 +65,7 @@ async def test_no_throughout_ends_with_the_safety_net(chat: Chat, catalog: Catal
     assert "/redflags" in message.text  # run it again if anything changes
     assert await checks(chat) == [Tier.NONE.value]
     assert (await chat.user()).on_hold_since is None
-    [card] = await chat.say("/stretch")  # no hold: stretches as usual
+    _, card = await chat.say("/stretch", replies=2)  # no hold: stretches as usual
     assert "✅ Done" in card.button_texts
 
 
@@ -88,7 +88,7 @@ async def test_saddle_numbness_yes_is_an_emergency_at_once(chat: Chat) -> None:
     assert user.on_hold_since is not None and user.next_due_at is None  # reminders held
     [held] = await chat.say("/stretch")
     assert "✅ I've been checked, resume" in held.button_texts
-    *_, card = await chat.press("✅ I've been checked, resume", replies=3)
+    *_, card = await chat.press("✅ I've been checked, resume", replies=4)
     assert "✅ Done" in card.button_texts
     assert (await chat.user()).next_due_at is not None
 

@@ -95,7 +95,7 @@ async def test_focus_areas_steer_the_stretches(chat: Chat) -> None:
     assert line(menu.text, "Now:") == "Now: Hamstrings" and "✅ Hamstrings" in menu.button_texts
     hamstring_names = {s.name for s in chat.services.stretches.all() if "hamstrings" in s.areas}
     for _ in range(4):
-        [card] = await chat.say("/stretch")
+        _, card = await chat.say("/stretch", replies=2)
         assert card.text.split("\n")[0] in hamstring_names
     [menu] = await chat.press("✅ Hamstrings", message_id=menu.message_id)
     assert line(menu.text, "Now:") == "Now: Any area"
