@@ -37,6 +37,6 @@ async def collect_stats(session: AsyncSession, day_start: datetime) -> Stats:
         users=await count(),
         active=await count(User.active == true()),
         scheduled=await count(User.active == true(), User.next_due_at.is_not(None)),
-        deliveries_today={status: n for status, n in deliveries.tuples()},
-        checks_by_tier={tier: n for tier, n in checks.tuples()},
+        deliveries_today={status: n for status, n in deliveries.all()},
+        checks_by_tier={tier: n for tier, n in checks.all()},
     )

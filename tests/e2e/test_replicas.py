@@ -96,11 +96,10 @@ async def test_three_workers_one_killed_every_reminder_sent_exactly_once(
     assert {count for count in counts.values()} == {1}, "each reminder exactly once"
     assert codes == [0, 0], "the others stop gracefully on SIGTERM"
     async with sessions() as session:
-        rows = dict(
-            (await session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)))
-            .tuples()
-            .all()
+        result = await session.execute(
+            select(Delivery.status, func.count()).group_by(Delivery.status)
         )
+        rows: dict[str, int] = {status: count for status, count in result.all()}
     assert sum(rows.values()) == USERS
     assert set(rows) <= {"sent", "unknown"}, rows  # unknown: in flight when killed, never resent
     assert rows.get("unknown", 0) <= 15  # at most the one chunk that was in flight
