@@ -19,13 +19,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import insert, select, true, update
+from sqlalchemy import Table, bindparam, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.dialect import insert_for
 from bot.db.models import Activity, Delivery, User
+from bot.db.types import UTCDateTime
 from bot.domain.activity import ActivityKind
 from bot.domain.reminders import DeliveryKind, DeliveryStatus, decide_daily, decide_snooze
 
@@ -360,16 +361,30 @@ async def finish_deliveries(
     """
     params = [
         {
-            "id": delivery_id,
-            "status": status.value,
-            "message_id": message_id,
-            "attempts": attempts,
-            "finished_at": None if status is DeliveryStatus.PENDING else now,
+            "b_id": delivery_id,
+            "b_status": status.value,
+            "b_message_id": message_id,
+            "b_attempts": attempts,
+            "b_finished_at": None if status is DeliveryStatus.PENDING else now,
         }
         for delivery_id, status, message_id, attempts in results
     ]
-    if params:
-        await session.execute(update(Delivery), params)
+    if not params:
+        return
+    # A Core UPDATE, not the ORM's by-primary-key one: a delivery deleted meanwhile (the user
+    # sent /forget) is simply not there any more, which must not fail the whole chunk.
+    table = cast(Table, Delivery.__table__)
+    await session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            status=bindparam("b_status"),
+            message_id=bindparam("b_message_id"),
+            attempts=bindparam("b_attempts"),
+            finished_at=bindparam("b_finished_at", type_=UTCDateTime),
+        ),
+        params,
+    )
 
 
 async def log_reminders_sent(
@@ -380,6 +395,16 @@ async def log_reminders_sent(
     One ORM object per row (``activity.log_activity``) made recording a chunk of sends cost
     more than sending it (docs/benchmarks.md).
     """
+    sent = list(sent)
+    if not sent:
+        return
+    # Users who sent /forget while their reminder was on its way have no rows to add to;
+    # locking the rest keeps a concurrent /forget from deleting them before the insert.
+    still_here = set(
+        await session.scalars(
+            select(User.id).where(User.id.in_({user_id for user_id, _ in sent})).with_for_update()
+        )
+    )
     rows = [
         {
             "user_id": user_id,
@@ -388,6 +413,7 @@ async def log_reminders_sent(
             "at": now,
         }
         for user_id, stretch_id in sent
+        if user_id in still_here
     ]
     if rows:
         await session.execute(insert(Activity), rows)

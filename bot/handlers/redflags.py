@@ -129,6 +129,7 @@ async def _finish(update: Update, svc: Services, outcome: Outcome) -> None:
         session.add(Check(user_id=user.id, tier=outcome.tier.value, checked_at=now))
         if hold:
             user.on_hold_since = now
+            user.snooze_due_at = None
             reschedule(user, now)
         zone = user.timezone
     await show(query, render_outcome(svc.redflags, outcome, _emergency(update, zone)), None)

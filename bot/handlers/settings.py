@@ -79,6 +79,7 @@ def _pause(days: int, svc: Services) -> Change:
     def change(user: User) -> None:
         user.paused = True
         user.paused_until = pause_until(svc.clock.now(), days)
+        user.snooze_due_at = None  # a snoozed reminder would break the pause
 
     return change
 

@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot.db.models import User
 from bot.domain.reminders import DeliveryStatus
 from bot.sandbox.server import FakeBotApi
 from tests.e2e.conftest import Chat
@@ -100,3 +101,17 @@ async def wait_until_inactive(chat: Chat, *, active: bool) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError(f"user never became active={active}")
+
+
+async def test_forget_while_the_reminder_is_on_its_way(chat: Chat, api: FakeBotApi) -> None:
+    await set_reminder_in(chat, 1)
+    chat.clock.advance(timedelta(minutes=1))
+    api.delay_next("sendMessage", 1.0, chat_id=chat.chat_id)
+    tick = asyncio.create_task(chat.tick())
+    await api.wait_for_bot_messages(chat.chat_id, after=api.mark())  # reached Telegram
+    await chat.say("/forget")
+    await chat.press("🗑 Yes, delete everything")
+    report = await tick  # recording the result must not fail for a user who is gone
+    assert report.statuses == {DeliveryStatus.SENT: 1}
+    async with chat.services.sessions() as session:
+        assert await session.get(User, chat.chat_id) is None
