@@ -115,3 +115,14 @@ async def test_forget_while_the_reminder_is_on_its_way(chat: Chat, api: FakeBotA
     assert report.statuses == {DeliveryStatus.SENT: 1}
     async with chat.services.sessions() as session:
         assert await session.get(User, chat.chat_id) is None
+
+
+async def test_pausing_cancels_a_snoozed_reminder(chat: Chat) -> None:
+    await set_reminder_in(chat, 1)
+    chat.clock.advance(timedelta(minutes=1))
+    await chat.tick()
+    await chat.press("⏰ Snooze 15 min", replies=2, message_id=chat.last.message_id)
+    await chat.say("/pause")
+    await chat.press("Until I resume")
+    chat.clock.advance(timedelta(minutes=20))
+    assert (await chat.tick()).claimed == 0
