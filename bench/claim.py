@@ -45,7 +45,7 @@ from bot.catalog import load_catalog
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.reminders import DueUser, claim_due_reminders
-from bot.domain.picking import pick_stretch
+from bot.domain.picking import StretchPicker
 from bot.domain.reminders import DeliveryKind
 
 
@@ -72,9 +72,11 @@ async def _measure(
     postgres = url.startswith("postgresql")
     due_value: Any = due_at if postgres else sqlite_text(due_at)
 
+    picker = StretchPicker(stretches)  # as the ticker's Services hold one
+
     def choose(user: DueUser, recent: list[str]) -> str:
-        return pick_stretch(
-            stretches, focus_areas=user.focus_areas, level=user.level, recent_ids=recent, rng=rng
+        return picker.pick(
+            focus_areas=user.focus_areas, level=user.level, recent_ids=recent, rng=rng
         ).id
 
     async def reset() -> None:

@@ -15,6 +15,7 @@ from bot.catalog.redflags import Checklist
 from bot.catalog.stretches import Position, StretchLibrary
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.picking import StretchPicker
 
 SERVICES_KEY = "limber_services"
 
@@ -28,6 +29,10 @@ class Services:
     rng: Random = field(default_factory=Random)
     # Telegram's file id for each uploaded illustration: uploaded once, then sent by reference.
     illustration_ids: dict[Position, str] = field(default_factory=dict)
+    picker: StretchPicker = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.picker = StretchPicker(self.catalog.stretches.all())
 
     @property
     def stretches(self) -> StretchLibrary:

@@ -3,12 +3,61 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 
 from bot.catalog.stretches import Stretch
 
 # How many of the most recent stretches to avoid repeating when there is choice.
 RECENT_WINDOW = 5
+
+
+class StretchPicker:
+    """Picks stretches from one library; the focus and level filters are worked out once per
+    (focus areas, level) and kept, since reminders pick thousands of times in a row."""
+
+    def __init__(self, stretches: Sequence[Stretch]) -> None:
+        if not stretches:
+            raise ValueError("no stretches to pick from")
+        self._stretches = tuple(stretches)
+        self._tiers: dict[tuple[frozenset[str], int], tuple[tuple[Stretch, ...], ...]] = {}
+
+    def pick(
+        self,
+        *,
+        focus_areas: Collection[str] = (),
+        level: int = 1,
+        recent_ids: Sequence[str] = (),
+        rng: random.Random | None = None,
+    ) -> Stretch:
+        """Pick one stretch, relaxing the filters in order until something is left.
+
+        Preference: in a focus area (when any are set), at or below the user's level, not
+        among the last few shown. Relaxed in this order: the level, then variety; the user's
+        chosen focus goes last.
+        """
+        rng = rng or random.Random()
+        recent = set(recent_ids[:RECENT_WINDOW])
+        at_level, in_focus, everything = self._tiers_for(frozenset(focus_areas), level)
+        for tier, avoid_recent in (
+            (at_level, True),
+            (in_focus, True),
+            (in_focus, False),
+            (everything, True),
+        ):
+            candidates = [s for s in tier if s.id not in recent] if avoid_recent else tier
+            if candidates:
+                return rng.choice(candidates)
+        return rng.choice(everything)
+
+    def _tiers_for(self, focus: frozenset[str], level: int) -> tuple[tuple[Stretch, ...], ...]:
+        key = (focus, level)
+        if key not in self._tiers:
+            in_focus = tuple(
+                s for s in self._stretches if not focus or any(a in focus for a in s.areas)
+            )
+            at_level = tuple(s for s in in_focus if s.level <= level)
+            self._tiers[key] = (at_level, in_focus, self._stretches)
+        return self._tiers[key]
 
 
 def pick_stretch(
@@ -19,32 +68,10 @@ def pick_stretch(
     recent_ids: Sequence[str] = (),
     rng: random.Random | None = None,
 ) -> Stretch:
-    """Pick one stretch, relaxing the filters in order until something is left.
-
-    Preference: in a focus area (when any are set), at or below the user's level, not among
-    the last few shown. Filters are relaxed one by one rather than returning nothing.
-    """
-    if not stretches:
-        raise ValueError("no stretches to pick from")
-    rng = rng or random.Random()
-    recent = set(recent_ids[:RECENT_WINDOW])
-
-    def in_focus(stretch: Stretch) -> bool:
-        return not focus_areas or any(area in focus_areas for area in stretch.areas)
-
-    # Relaxed in this order: the level, then variety; the user's chosen focus goes last.
-    filters: list[Callable[[Stretch], bool]] = [
-        lambda s: in_focus(s) and s.level <= level and s.id not in recent,
-        lambda s: in_focus(s) and s.id not in recent,
-        in_focus,
-        lambda s: s.id not in recent,
-        lambda s: True,
-    ]
-    for keep in filters:
-        candidates = [stretch for stretch in stretches if keep(stretch)]
-        if candidates:
-            return rng.choice(candidates)
-    raise AssertionError("the last filter keeps everything")
+    """One pick from ``stretches`` (see ``StretchPicker.pick``)."""
+    return StretchPicker(stretches).pick(
+        focus_areas=focus_areas, level=level, recent_ids=recent_ids, rng=rng
+    )
 
 
 def toggle_area(areas: Sequence[str], area: str) -> list[str]:

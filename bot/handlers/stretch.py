@@ -16,7 +16,7 @@ from bot.db import activity
 from bot.db.models import User
 from bot.db.users import reschedule
 from bot.domain.activity import ActivityKind, current_streak
-from bot.domain.picking import adjusted_level, pick_stretch
+from bot.domain.picking import adjusted_level
 from bot.handlers.common import answer_quietly, current_user, drop_keyboard, reply
 from bot.render.callbacks import Action, decode
 from bot.render.illustrations import illustration_png
@@ -56,12 +56,8 @@ async def send_stretch(update: Update, svc: Services, user: User) -> None:
         return
     async with svc.transaction() as session:
         recent = await activity.recent_stretch_ids(session, user.id)
-        stretch = pick_stretch(
-            svc.stretches.all(),
-            focus_areas=user.focus_areas,
-            level=user.level,
-            recent_ids=recent,
-            rng=svc.rng,
+        stretch = svc.picker.pick(
+            focus_areas=user.focus_areas, level=user.level, recent_ids=recent, rng=svc.rng
         )
         await activity.log_activity(
             session, user.id, ActivityKind.SHOWN, svc.clock.now(), stretch.id

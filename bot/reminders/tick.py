@@ -24,7 +24,6 @@ from bot.db.reminders import (
     reclaim_abandoned,
     start_sending,
 )
-from bot.domain.picking import pick_stretch
 from bot.domain.reminders import DeliveryKind, DeliveryStatus
 from bot.reminders.sender import OutgoingMessage, ReminderSender, SendResult
 from bot.render.stretch_card import reminder_card_keyboard, render_stretch_card
@@ -33,7 +32,7 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 
 # A chunk marked as sending goes out at once, so it must fit the reminder connection pool.
-MAX_CHUNK = 64
+MAX_CHUNK = 128
 
 HEADINGS = {
     DeliveryKind.DAILY: "⏰ Time for your daily stretch!",
@@ -71,25 +70,26 @@ class ReminderTicker:
         """Claim one batch and send it; ticks never overlap within a process.
 
         The batch goes out in chunks of about a second's worth of sends: each chunk is marked
-        as sending just before, and recorded just after, so a process killed mid-batch leaves
-        at most one chunk in doubt (never resent) and the rest for another process to send.
+        as sending just before it goes out, so a process killed mid-batch leaves only chunks
+        whose requests were already written in doubt (never resent), and the rest pending for
+        another process. A chunk's results are recorded while the next chunk is on its way.
         """
         async with self._lock:
             started = self.last_progress = time.monotonic()
             claimed = await self._claim()
             report = TickReport(claimed=len(claimed))
-            for chunk in chunked(claimed, self._chunk_size()):
-                messages = {item.delivery_id: self._message_for(item) for item in chunk}
-                await self._sender.pace(item.chat_id for item in chunk)
-                async with self._svc.transaction() as session:
-                    mine = await start_sending(session, chunk)
-                held = [item for item in chunk if item.delivery_id in mine]
-                results = await asyncio.gather(
-                    *(self._deliver(item, messages[item.delivery_id]) for item in held)
-                )
-                await self._record(list(zip(held, results, strict=True)))
-                report.statuses.update(result.status for result in results)
-                self.last_progress = time.monotonic()
+            recording: asyncio.Task[None] | None = None
+            try:
+                for chunk in chunked(claimed, self._chunk_size()):
+                    outcomes = await self._send_chunk(chunk)
+                    if recording is not None:
+                        await recording  # one recording at a time, in order
+                    recording = asyncio.create_task(self._record(outcomes))
+                    report.statuses.update(result.status for _, result in outcomes)
+                    self.last_progress = time.monotonic()
+            finally:
+                if recording is not None:
+                    await recording
             report.seconds = time.monotonic() - started
             metrics.TICK_SECONDS.observe(report.seconds)
             for status, count in report.statuses.items():
@@ -97,6 +97,19 @@ class ReminderTicker:
             if claimed:
                 log.info("tick: %d claimed, %s", len(claimed), dict(report.statuses))
             return report
+
+    async def _send_chunk(
+        self, chunk: Sequence[ClaimedDelivery]
+    ) -> list[tuple[ClaimedDelivery, SendResult]]:
+        messages = {item.delivery_id: self._message_for(item) for item in chunk}
+        await self._sender.pace(item.chat_id for item in chunk)
+        async with self._svc.transaction() as session:
+            mine = await start_sending(session, chunk)
+        held = [item for item in chunk if item.delivery_id in mine]
+        results = await asyncio.gather(
+            *(self._deliver(item, messages[item.delivery_id]) for item in held)
+        )
+        return list(zip(held, results, strict=True))
 
     async def drain(self) -> None:
         """Wait for a tick in progress to finish (graceful shutdown)."""
@@ -132,8 +145,7 @@ class ReminderTicker:
         return recovered + claim.deliveries
 
     def _choose_stretch(self, user: DueUser, recent_ids: list[str]) -> str:
-        return pick_stretch(
-            self._svc.stretches.all(),
+        return self._svc.picker.pick(
             focus_areas=user.focus_areas,
             level=user.level,
             recent_ids=recent_ids,
