@@ -10,13 +10,17 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 from bot.db import activity
 from bot.db.users import ensure_user
 from bot.domain.activity import ActivityKind
-from bot.domain.schedule import describe_next, snooze_until
+from bot.domain.schedule import describe_next, format_clock, snooze_until
 from bot.handlers.common import answer_quietly, drop_keyboard, reply
 from bot.render.callbacks import Action, decode
 from bot.render.texts import STALE_BUTTON
 from bot.services import services
 
 SNOOZE_CHOICES = {"15", "60"}
+
+
+def describe_minutes(minutes: int) -> str:
+    return "1 hour" if minutes == 60 else f"{minutes} minutes"
 
 
 async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -34,11 +38,11 @@ async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         user = await ensure_user(session, sender.id, chat.id, now)
         zone = ZoneInfo(user.timezone)
         if snoozing:
-            user.snooze_due_at = snooze_until(now, int(callback.arg() or 15))
+            minutes = int(callback.arg() or 15)
+            user.snooze_due_at = snooze_until(now, minutes)
             kind = ActivityKind.SNOOZED
-            text = (
-                f"OK, I'll remind you again at {describe_next(user.snooze_due_at, zone, now)}. ⏰"
-            )
+            clock = format_clock(user.snooze_due_at.astimezone(zone))
+            text = f"OK, I'll remind you again in {describe_minutes(minutes)}, at {clock}. ⏰"
         else:
             user.snooze_due_at = None
             kind = ActivityKind.SKIPPED

@@ -41,7 +41,8 @@ async def test_reminder_arrives_once_then_snooze_skip_and_done(chat: Chat, api: 
     assert (await chat.tick()).claimed == 0  # never doubled
 
     *_, snoozed = await chat.press("⏰ Snooze 15 min", replies=2, message_id=card.message_id)
-    assert "remind you again" in snoozed.text
+    back_at = (chat.clock.now() + timedelta(minutes=15)).astimezone(ZoneInfo("Europe/Berlin"))
+    assert f"again in 15 minutes, at {back_at:%H:%M}" in snoozed.text
     chat.clock.advance(timedelta(minutes=15))
     assert (await chat.tick()).statuses == {DeliveryStatus.SENT: 1}
     again = chat.last
