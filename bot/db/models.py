@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.db.types import UTCDateTime
+from bot.domain.schedule import EVERY_DAY
 
 # Stable constraint names so migrations are identical on both engines.
 NAMING_CONVENTION = {
@@ -31,7 +32,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-EVERY_DAY_MASK = 0b1111111
 
 
 class Base(DeclarativeBase):
@@ -48,7 +48,7 @@ class User(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     reminder_time: Mapped[time | None] = mapped_column(Time, default=None)
     # Bit 0 = Monday ... bit 6 = Sunday, as date.weekday() counts.
-    reminder_days: Mapped[int] = mapped_column(SmallInteger, default=EVERY_DAY_MASK)
+    reminder_days: Mapped[int] = mapped_column(SmallInteger, default=EVERY_DAY)
     focus_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     level: Mapped[int] = mapped_column(SmallInteger, default=1)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)

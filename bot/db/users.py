@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
 from bot.domain.reminders import ReminderSettings, next_daily_due
+from bot.domain.schedule import EVERY_DAY
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:
@@ -24,7 +24,7 @@ async def ensure_user(session: AsyncSession, user_id: int, chat_id: int, now: da
             chat_id=chat_id,
             timezone="UTC",
             reminder_time=None,
-            reminder_days=0b1111111,
+            reminder_days=EVERY_DAY,
             focus_areas=[],
             level=1,
             paused=False,
@@ -40,10 +40,6 @@ async def ensure_user(session: AsyncSession, user_id: int, chat_id: int, now: da
         user.chat_id = chat_id
         user.updated_at = now
     return user
-
-
-async def count_users(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).select_from(User)) or 0)
 
 
 def reminder_settings(user: User) -> ReminderSettings:

@@ -166,10 +166,6 @@ def _about(path: tuple[Question, ...], answers: Mapping[str, Answer]) -> tuple[O
     return tuple(option for option in chosen if option is not None and option.summary)
 
 
-def is_finished(checklist: Checklist, answers: Mapping[str, Answer]) -> bool:
-    return isinstance(next_step(checklist, answers), Outcome)
-
-
 def answer(answers: Mapping[str, Answer], question_id: str, value: Answer) -> dict[str, Answer]:
     """A new mapping with one more answer, last in order (re-answering moves it to the end)."""
     updated = {key: old for key, old in answers.items() if key != question_id}

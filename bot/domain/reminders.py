@@ -25,8 +25,6 @@ class DeliveryStatus(StrEnum):
     UNKNOWN = "unknown"  # timed out after sending: Telegram may have it, so never resent
 
 
-FINAL_STATUSES = frozenset(DeliveryStatus) - {DeliveryStatus.PENDING, DeliveryStatus.SENDING}
-
 
 @dataclass(frozen=True)
 class DailyDecision:

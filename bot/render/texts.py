@@ -63,7 +63,6 @@ STALE_BUTTON = "That button is out of date. Send /stretch for a fresh stretch."
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side. Your settings are safe; please try again in a moment."
 )
-DONE_NO_STREAK = "Nice work! ✅"
 
 ABOUT = """<b>About Limber</b>
 Limber is a free, open-source coach for tight hips and a stiff lower back: one short stretch \
