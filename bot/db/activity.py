@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +13,8 @@ from bot.db.models import Activity
 from bot.domain.activity import ActivityKind
 
 SHOWING_KINDS = (ActivityKind.SHOWN, ActivityKind.REMINDER_SENT)
+# Variety looks back this far: far enough for the last few stretches of a daily user.
+RECENT_DAYS = 7
 
 
 async def log_activity(
@@ -23,19 +27,27 @@ async def log_activity(
     session.add(Activity(user_id=user_id, kind=kind.value, stretch_id=stretch_id, at=at))
 
 
-async def recent_stretch_ids(session: AsyncSession, user_id: int, limit: int = 5) -> list[str]:
-    """Stretches most recently shown to the user, newest first (for variety)."""
-    rows = await session.scalars(
-        select(Activity.stretch_id)
+async def recent_stretches(
+    session: AsyncSession, user_ids: Sequence[int], now: datetime
+) -> dict[int, list[str]]:
+    """Stretches shown to each user in the last week, newest first: one query for a batch."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(Activity.user_id, Activity.stretch_id)
         .where(
-            Activity.user_id == user_id,
+            Activity.user_id.in_(user_ids),
             Activity.kind.in_([kind.value for kind in SHOWING_KINDS]),
+            Activity.at >= now - timedelta(days=RECENT_DAYS),
             Activity.stretch_id.is_not(None),
         )
         .order_by(Activity.at.desc(), Activity.id.desc())
-        .limit(limit)
     )
-    return [stretch_id for stretch_id in rows if stretch_id is not None]
+    recent: dict[int, list[str]] = defaultdict(list)
+    for user_id, stretch_id in rows:
+        if stretch_id is not None:
+            recent[user_id].append(stretch_id)
+    return recent
 
 
 async def done_times(session: AsyncSession, user_id: int, since: datetime) -> list[datetime]:

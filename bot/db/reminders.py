@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -25,13 +24,13 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Table, bindparam, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import activity
 from bot.db.dialect import insert_for
 from bot.db.models import Activity, Delivery, User
 from bot.db.types import UTCDateTime
 from bot.domain.activity import ActivityKind
 from bot.domain.reminders import DeliveryKind, DeliveryStatus, decide_daily, decide_snooze
 
-RECENT_DAYS = 7
 # Deciding and picking for a claimed batch yields to the event loop after this many users.
 YIELD_EVERY = 250
 # Who claims, as stored in deliveries.claimed_by: one value per process.
@@ -136,29 +135,6 @@ def _insert_ignoring_duplicates(session: AsyncSession) -> Any:
     )
 
 
-async def recent_stretches(
-    session: AsyncSession, user_ids: Sequence[int], now: datetime
-) -> dict[int, list[str]]:
-    """Stretches shown to each user in the last week, newest first: one query for a batch."""
-    if not user_ids:
-        return {}
-    rows = await session.execute(
-        select(Activity.user_id, Activity.stretch_id)
-        .where(
-            Activity.user_id.in_(user_ids),
-            Activity.kind.in_([ActivityKind.SHOWN.value, ActivityKind.REMINDER_SENT.value]),
-            Activity.at >= now - timedelta(days=RECENT_DAYS),
-            Activity.stretch_id.is_not(None),
-        )
-        .order_by(Activity.at.desc())
-    )
-    recent: dict[int, list[str]] = defaultdict(list)
-    for user_id, stretch_id in rows:
-        if stretch_id is not None:
-            recent[user_id].append(stretch_id)
-    return recent
-
-
 async def claim_due_reminders(
     session: AsyncSession,
     now: datetime,
@@ -175,7 +151,7 @@ async def claim_due_reminders(
     """
     daily = await _claim_users(session, DeliveryKind.DAILY, now, limit)
     snoozed = await _claim_users(session, DeliveryKind.SNOOZE, now, limit)
-    recent = await recent_stretches(session, [u.user_id for u in (*daily, *snoozed)], now)
+    recent = await activity.recent_stretches(session, [u.user_id for u in (*daily, *snoozed)], now)
 
     rows: list[dict[str, Any]] = []
     next_dues: list[dict[str, Any]] = []

@@ -25,7 +25,6 @@ class DeliveryStatus(StrEnum):
     UNKNOWN = "unknown"  # timed out after sending: Telegram may have it, so never resent
 
 
-
 @dataclass(frozen=True)
 class DailyDecision:
     """What to do with a claimed daily reminder: send it or not, and the next due to store."""

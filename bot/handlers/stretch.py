@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -55,13 +56,12 @@ async def send_stretch(update: Update, svc: Services, user: User) -> None:
         await reply(update, ON_HOLD, resume_after_hold_keyboard())
         return
     async with svc.transaction() as session:
-        recent = await activity.recent_stretch_ids(session, user.id)
+        now = svc.clock.now()
+        recent = (await activity.recent_stretches(session, [user.id], now)).get(user.id, [])
         stretch = svc.picker.pick(
             focus_areas=user.focus_areas, level=user.level, recent_ids=recent, rng=svc.rng
         )
-        await activity.log_activity(
-            session, user.id, ActivityKind.SHOWN, svc.clock.now(), stretch.id
-        )
+        await activity.log_activity(session, user.id, ActivityKind.SHOWN, now, stretch.id)
     await _send_illustration(update, svc, stretch)
     await reply(update, render_stretch_card(stretch), stretch_card_keyboard(stretch))
 
@@ -73,7 +73,13 @@ async def _send_illustration(update: Update, svc: Services, stretch: Stretch) ->
         return
     position = stretch.position
     known = svc.illustration_ids.get(position)
-    photo = known or InputFile(illustration_png(position), filename=f"{position.value}.png")
+    photo: str | InputFile
+    if known is not None:
+        photo = known
+    else:
+        # Drawing a picture takes ~20 ms of pure Python the first time: not on the event loop.
+        png = await asyncio.to_thread(illustration_png, position)
+        photo = InputFile(png, filename=f"{position.value}.png")
     try:
         message = await chat.send_photo(
             photo, caption=illustration_caption(stretch), parse_mode=ParseMode.HTML

@@ -54,7 +54,8 @@ async def test_recent_stretches_newest_first_and_only_shown_kinds(
                 session, 1, kind, NOW + timedelta(minutes=minutes), stretch_id
             )
     async with sessions() as session:
-        assert await activity.recent_stretch_ids(session, 1) == ["c", "b", "a"]
+        recent = await activity.recent_stretches(session, [1], NOW + timedelta(days=1))
+        assert recent == {1: ["c", "b", "a"]}
         done = await activity.done_times(session, 1, since=NOW - timedelta(days=1))
     assert done == [NOW + timedelta(minutes=1)]
 
@@ -70,4 +71,4 @@ async def test_deleting_user_cascades_to_activity(
         assert user is not None
         await session.delete(user)
     async with sessions() as session:
-        assert await activity.recent_stretch_ids(session, 5) == []
+        assert await activity.recent_stretches(session, [5], NOW) == {}
