@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import func, select, text, true
+from sqlalchemy import text
 from telegram import Update
 from telegram.ext import Application
 
 from bot import metrics
-from bot.db.models import User
+from bot.db.stats import count_users
 from bot.reminders.tick import ReminderTicker
 from bot.services import Services
 
@@ -85,16 +85,9 @@ class WebServer:
     async def metrics(self, _request: web.Request) -> web.Response:
         try:
             async with asyncio.timeout(DB_CHECK_TIMEOUT), self.services.sessions() as session:
-                active = await session.scalar(
-                    select(func.count()).select_from(User).where(User.active == true())
-                )
-                scheduled = await session.scalar(
-                    select(func.count())
-                    .select_from(User)
-                    .where(User.active == true(), User.next_due_at.is_not(None))
-                )
-            metrics.ACTIVE_USERS.set(active or 0)
-            metrics.SCHEDULED_USERS.set(scheduled or 0)
+                counts = await count_users(session)
+            metrics.ACTIVE_USERS.set(counts.active)
+            metrics.SCHEDULED_USERS.set(counts.scheduled)
         except Exception:  # the counters are still worth serving without the gauges
             log.warning("could not refresh user gauges for /metrics", exc_info=True)
         return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})

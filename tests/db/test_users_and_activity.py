@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import activity
 from bot.db.models import User
+from bot.db.stats import UserCounts, count_users
 from bot.db.users import ensure_user
 from bot.domain.activity import ActivityKind
 
@@ -72,3 +73,14 @@ async def test_deleting_user_cascades_to_activity(
         await session.delete(user)
     async with sessions() as session:
         assert await activity.recent_stretches(session, [5], NOW) == {}
+
+
+async def test_user_counts_for_stats_and_metrics(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        for user_id, active, due in [(1, True, NOW), (2, True, None), (3, False, NOW)]:
+            user = await ensure_user(session, user_id, user_id, NOW)
+            user.active, user.next_due_at = active, due
+    async with sessions() as session:
+        assert await count_users(session) == UserCounts(users=3, active=2, scheduled=1)
