@@ -82,9 +82,7 @@ async def test_polling_mode_answers_and_serves_health_and_metrics(
         assert "limber_tick_seconds_count" in body
 
 
-async def test_health_is_503_when_the_database_is_gone(
-    api: FakeBotApi, tmp_path: object, catalog: Catalog
-) -> None:
+async def test_health_is_503_when_the_database_is_gone(api: FakeBotApi, catalog: Catalog) -> None:
     port = free_port()
     missing = "sqlite+aiosqlite:////nonexistent-dir/limber.sqlite3"
     settings = make_settings(
