@@ -13,14 +13,10 @@ from bot.domain.activity import ActivityKind
 from bot.domain.schedule import describe_next, format_clock, snooze_until
 from bot.handlers.common import answer_quietly, drop_keyboard, reply
 from bot.render.callbacks import Action, decode
-from bot.render.texts import STALE_BUTTON
+from bot.render.texts import STALE_BUTTON, render_skipped, render_snoozed
 from bot.services import services
 
 SNOOZE_CHOICES = {"15", "60"}
-
-
-def describe_minutes(minutes: int) -> str:
-    return "1 hour" if minutes == 60 else f"{minutes} minutes"
 
 
 async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -42,16 +38,12 @@ async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             user.snooze_due_at = snooze_until(now, minutes)
             kind = ActivityKind.SNOOZED
             clock = format_clock(user.snooze_due_at.astimezone(zone))
-            text = f"OK, I'll remind you again in {describe_minutes(minutes)}, at {clock}. ⏰"
+            text = render_snoozed(minutes, clock)
         else:
             user.snooze_due_at = None
             kind = ActivityKind.SKIPPED
-            upcoming = (
-                f" Next reminder: {describe_next(user.next_due_at, zone, now)}."
-                if user.next_due_at
-                else ""
-            )
-            text = f"Skipped for today; rest is fine too.{upcoming}"
+            upcoming = describe_next(user.next_due_at, zone, now) if user.next_due_at else None
+            text = render_skipped(upcoming)
         user.updated_at = now
         await activity.log_activity(session, user.id, kind, now)
     await answer_quietly(query)

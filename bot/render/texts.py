@@ -89,3 +89,13 @@ ectopic pregnancy; the cauda equina warning card
 <b>Your data</b>
 Limber stores your settings, what it sent you and what you did, and only the outcome of a \
 check (never your answers). /mydata shows it all; /forget deletes it all."""
+
+
+def render_snoozed(minutes: int, clock: str) -> str:
+    span = "1 hour" if minutes == 60 else f"{minutes} minutes"
+    return f"OK, I'll remind you again in {span}, at {clock}. ⏰"
+
+
+def render_skipped(next_reminder: str | None) -> str:
+    upcoming = f" Next reminder: {next_reminder}." if next_reminder else ""
+    return f"Skipped for today; rest is fine too.{upcoming}"
