@@ -1,11 +1,17 @@
-"""The one callback-data codec: small, versioned, always within Telegram's 64 bytes.
+"""The one callback-data codec: small, versioned, strict, always within Telegram's 64 bytes.
 
-Wire form: ``<version>:<action>[:<arg>...]``. A button from an older version, or data we
-cannot read, decodes to ``None`` and gets a polite "this button is out of date" answer.
+Wire form: ``<version>:<action>[:<arg>...]``. Button data comes from the user's client, so it
+is untrusted input: every action declares the exact shape of its arguments (ASCII only,
+bounded lengths, numbers within range), and :func:`decode` returns ``None`` for anything that
+does not fit: a button from an older version, a forged one, garbage. Handlers then answer
+with the polite "out of date" reply; nothing malformed ever reaches a rule or a query.
+:func:`encode` checks the same shapes, so the bot never shows a button it would refuse.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -52,6 +58,91 @@ class Action(StrEnum):
     SET_REMINDER = "sr"
 
 
+ArgCheck = Callable[[str], bool]
+
+
+def _pattern(regex: str) -> ArgCheck:
+    compiled = re.compile(regex, re.ASCII)
+    return lambda arg: compiled.fullmatch(arg) is not None
+
+
+def _number(low: int, high: int) -> ArgCheck:
+    """ASCII digits (``str.isdigit`` also accepts superscripts and other scripts' digits)."""
+    digits = re.compile(f"[0-9]{{1,{len(str(high))}}}", re.ASCII)
+    return lambda arg: digits.fullmatch(arg) is not None and low <= int(arg) <= high
+
+
+def _one_of(*values: str) -> ArgCheck:
+    allowed = frozenset(values)
+    return lambda arg: arg in allowed
+
+
+STRETCH_ID = _pattern(r"[a-z0-9][a-z0-9-]{0,39}")
+# HHMM, 00:00 to 23:59.
+CLOCK_TIME = _pattern(r"(?:[01][0-9]|2[0-3])[0-5][0-9]")
+# IANA names: letters, digits, "_", "+", "-" and "/" (Etc/GMT+5, America/Port-au-Prince).
+ZONE_NAME = _pattern(r"[A-Za-z][A-Za-z0-9_+\-/]{0,49}")
+WORD = _pattern(r"[A-Za-z][A-Za-z_]{0,29}")
+# The red-flag check's own arguments (content version, stamps, answers) are decoded in full by
+# its module; here they are only held to a small alphabet and length.
+CHECK_PART = _pattern(r"[0-9a-z]{0,40}")
+MESSAGE_ID = _number(1, 2**31 - 1)
+
+
+@dataclass(frozen=True)
+class ArgSpec:
+    """The arguments an action takes: exact checks in order, then optional repeats of one."""
+
+    fixed: tuple[ArgCheck, ...] = ()
+    repeat: ArgCheck | None = None
+    max_repeats: int = 0
+
+    def accepts(self, args: tuple[str, ...]) -> bool:
+        extra = len(args) - len(self.fixed)
+        if extra < 0 or extra > (self.max_repeats if self.repeat else 0):
+            return False
+        if not all(check(arg) for check, arg in zip(self.fixed, args, strict=False)):
+            return False
+        repeat = self.repeat
+        return repeat is None or all(repeat(arg) for arg in args[len(self.fixed) :])
+
+
+NO_ARGS = ArgSpec()
+
+ARG_SPECS: dict[Action, ArgSpec] = {
+    Action.DONE: ArgSpec((STRETCH_ID,)),
+    Action.ANOTHER: ArgSpec((STRETCH_ID,)),
+    Action.EASIER: ArgSpec((STRETCH_ID,)),
+    Action.HARDER: ArgSpec((STRETCH_ID,)),
+    Action.SNOOZE: ArgSpec((_one_of("15", "60"),)),
+    Action.SKIP_TODAY: NO_ARGS,
+    Action.SETTINGS: NO_ARGS,
+    Action.TIME_MENU: NO_ARGS,
+    Action.SET_TIME: ArgSpec((CLOCK_TIME,)),
+    Action.DAYS_MENU: NO_ARGS,
+    Action.TOGGLE_DAY: ArgSpec((_number(0, 6),)),
+    Action.DAYS_PRESET: ArgSpec((_number(1, 127),)),
+    Action.ZONE_MENU: NO_ARGS,
+    Action.ZONE_REGION: ArgSpec((WORD,)),
+    Action.SET_ZONE: ArgSpec((ZONE_NAME,)),
+    Action.FOCUS_MENU: NO_ARGS,
+    Action.TOGGLE_FOCUS: ArgSpec((WORD,)),
+    Action.PAUSE_MENU: NO_ARGS,
+    Action.PAUSE: ArgSpec((_one_of("0", "1", "3", "7"),)),
+    Action.RESUME: NO_ARGS,
+    Action.REDFLAGS_START: NO_ARGS,
+    Action.REDFLAGS_ANSWER: ArgSpec(repeat=CHECK_PART, max_repeats=5),
+    Action.REDFLAGS_BACK: ArgSpec(repeat=CHECK_PART, max_repeats=5),
+    Action.REDFLAGS_STOP: NO_ARGS,
+    Action.HOLD_RESUME: NO_ARGS,
+    # Bound to the confirmation message it is shown on (see handlers.privacy).
+    Action.FORGET_CONFIRM: ArgSpec((MESSAGE_ID,)),
+    Action.FORGET_CANCEL: NO_ARGS,
+    Action.STRETCH_NOW: NO_ARGS,
+    Action.SET_REMINDER: NO_ARGS,
+}
+
+
 @dataclass(frozen=True)
 class Callback:
     action: Action
@@ -66,25 +157,35 @@ class CallbackDataTooLong(ValueError):
 
 
 def encode(action: Action, *args: str) -> str:
-    """Encode a button press; raises if it would not fit or an argument holds the separator."""
+    """Encode a button press; raises if it would not fit or its arguments break the spec."""
     if any(SEPARATOR in arg for arg in args):
         raise ValueError(f"callback arguments may not contain {SEPARATOR!r}")
     data = SEPARATOR.join((VERSION, action.value, *args))
     if len(data.encode()) > MAX_BYTES:
         raise CallbackDataTooLong(f"callback data is {len(data.encode())} bytes: {data!r}")
+    if not ARG_SPECS[action].accepts(args):
+        raise ValueError(f"arguments {args!r} do not fit action {action.name}")
     return data
 
 
+_ACTIONS = {action.value: action for action in Action}
+
+
 def decode(data: str | None) -> Callback | None:
-    """Decode button data; ``None`` for anything stale, foreign or malformed."""
-    if not data or len(data.encode()) > MAX_BYTES:
+    """Decode button data; ``None`` for anything stale, foreign or malformed. Never raises."""
+    if not data or not isinstance(data, str) or not data.isascii() or len(data) > MAX_BYTES:
         return None
     version, _, rest = data.partition(SEPARATOR)
     if version != VERSION or not rest:
         return None
     code, *args = rest.split(SEPARATOR)
-    try:
-        action = Action(code)
-    except ValueError:
+    action = _ACTIONS.get(code)
+    if action is None or not ARG_SPECS[action].accepts(tuple(args)):
         return None
     return Callback(action, tuple(args))
+
+
+def pattern(*actions: Action) -> str:
+    """The regular expression a CallbackQueryHandler uses to route ``actions`` to one handler."""
+    codes = "|".join(re.escape(action.value) for action in actions)
+    return f"^{re.escape(VERSION + SEPARATOR)}(?:{codes})(?:{re.escape(SEPARATOR)}|$)"

@@ -88,13 +88,13 @@ def decode_state(checklist: Checklist, callback: Callback) -> CheckState | None:
     if version != str(checklist.version) or not shown or code is None:
         return None
     try:
-        minutes = int(shown, 36)
+        shown_at = datetime.fromtimestamp(int(shown, 36) * 60, UTC)
         answers = decode_answers(checklist, code)
-    except ValueError:
+    except (ValueError, OverflowError, OSError):  # a stamp beyond any date: forged
         return None
     if answers is None:
         return None
-    return CheckState(answers, datetime.fromtimestamp(minutes * 60, UTC))
+    return CheckState(answers, shown_at)
 
 
 def _button(
