@@ -21,7 +21,18 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, insert, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    false,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import activity
@@ -76,11 +87,22 @@ class ClaimedDelivery:
     claimed_by: str
 
 
+def may_receive(now: datetime) -> ColumnElement[bool]:
+    """Users who may get a reminder now: neither on hold nor paused.
+
+    The SQL twin of ``domain.reminders.may_receive_reminders`` (a test holds them equal): the
+    queue entry is already cleared or moved by a hold or pause, but an old Snooze button, a
+    claim made just before the hold, or a stale process must not get around it either.
+    """
+    pause_over = and_(User.paused_until.is_not(None), User.paused_until <= now)
+    return and_(User.on_hold_since.is_(None), or_(User.paused == false(), pause_over))
+
+
 def _lock_due(column: Any, now: datetime, limit: int) -> Any:
     # `User.active == true()` renders the literal the partial index is defined with.
     return (
         select(User.id)
-        .where(User.active == true(), column <= now)
+        .where(User.active == true(), column <= now, may_receive(now))
         .order_by(column)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -322,19 +344,33 @@ async def reclaim_abandoned(
     return claimed
 
 
-async def start_sending(session: AsyncSession, deliveries: Sequence[ClaimedDelivery]) -> set[int]:
-    """Mark deliveries as being sent; returns the ids this process still held and may send."""
+async def start_sending(
+    session: AsyncSession, deliveries: Sequence[ClaimedDelivery], now: datetime
+) -> set[int]:
+    """Mark deliveries as being sent; returns the ids this process still held and may send.
+
+    Deliveries of users put on hold or paused since the claim are cancelled instead.
+    """
     if not deliveries:
         return set()
     first = deliveries[0]
+    held_by_us = and_(
+        Delivery.id.in_([d.delivery_id for d in deliveries]),
+        Delivery.status == DeliveryStatus.PENDING.value,
+        Delivery.claimed_at == first.claimed_at,
+        Delivery.claimed_by == first.claimed_by,
+    )
+    user_ids = {d.user_id for d in deliveries}
+    may_not = select(User.id).where(User.id.in_(user_ids), ~may_receive(now))
+    await session.execute(
+        update(Delivery)
+        .where(held_by_us, Delivery.user_id.in_(may_not))
+        .values(status=DeliveryStatus.CANCELLED.value, finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
     rows = await session.scalars(
         update(Delivery)
-        .where(
-            Delivery.id.in_([d.delivery_id for d in deliveries]),
-            Delivery.status == DeliveryStatus.PENDING.value,
-            Delivery.claimed_at == first.claimed_at,
-            Delivery.claimed_by == first.claimed_by,
-        )
+        .where(held_by_us)
         .values(status=DeliveryStatus.SENDING.value)
         .returning(Delivery.id)
         .execution_options(synchronize_session=False)

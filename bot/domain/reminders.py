@@ -23,6 +23,7 @@ class DeliveryStatus(StrEnum):
     BLOCKED = "blocked"  # the user blocked the bot (403)
     FAILED = "failed"  # Telegram refused it for good (400)
     UNKNOWN = "unknown"  # timed out after sending: Telegram may have it, so never resent
+    CANCELLED = "cancelled"  # the user paused or was put on hold after it was claimed
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,26 @@ class ReminderSettings:
 def pause_active(settings: ReminderSettings, now: datetime) -> bool:
     """Paused indefinitely, or for a while that has not ended yet."""
     return settings.paused and (settings.paused_until is None or settings.paused_until > now)
+
+
+def may_receive_reminders(settings: ReminderSettings, now: datetime) -> bool:
+    """Neither on hold after a red-flag check nor paused: the one rule every reminder obeys
+    (``db.reminders`` states it again in SQL, so no claim can get around it)."""
+    return not settings.on_hold and not pause_active(settings, now)
+
+
+class SnoozeRefusal(StrEnum):
+    ON_HOLD = "on_hold"
+    PAUSED = "paused"
+
+
+def snooze_refusal(settings: ReminderSettings, now: datetime) -> SnoozeRefusal | None:
+    """Why a snooze may not be set now (an old card pressed after a hold or a pause), if so."""
+    if settings.on_hold:
+        return SnoozeRefusal.ON_HOLD
+    if pause_active(settings, now):
+        return SnoozeRefusal.PAUSED
+    return None
 
 
 def next_daily_due(settings: ReminderSettings, now: datetime) -> datetime | None:

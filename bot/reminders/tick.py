@@ -104,7 +104,7 @@ class ReminderTicker:
         messages = {item.delivery_id: self._message_for(item) for item in chunk}
         await self._sender.pace(item.chat_id for item in chunk)
         async with self._svc.transaction() as session:
-            mine = await start_sending(session, chunk)
+            mine = await start_sending(session, chunk, self._svc.clock.now())
         held = [item for item in chunk if item.delivery_id in mine]
         results = await asyncio.gather(
             *(self._deliver(item, messages[item.delivery_id]) for item in held)

@@ -19,8 +19,8 @@ from bot.db.reminders import (
     reclaim_abandoned,
     start_sending,
 )
-from bot.db.users import ensure_user, reschedule
-from bot.domain.reminders import DeliveryKind, DeliveryStatus
+from bot.db.users import ensure_user, reminder_settings, reschedule
+from bot.domain.reminders import DeliveryKind, DeliveryStatus, may_receive_reminders
 
 NOW = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # a Monday
 GRACE = timedelta(hours=2)
@@ -246,7 +246,7 @@ async def test_a_delivery_killed_while_sending_is_never_sent_again(
     await add_user(sessions, 1, due=NOW - timedelta(seconds=1))
     claimed = await claim_deliveries(sessions)
     async with sessions() as session, session.begin():
-        assert await start_sending(session, claimed) == {claimed[0].delivery_id}
+        assert await start_sending(session, claimed, NOW) == {claimed[0].delivery_id}
     # The process dies mid-request: Telegram may have the message.
     async with sessions() as session, session.begin():
         found = await reclaim_abandoned(
@@ -266,8 +266,8 @@ async def test_a_slow_claimer_cannot_send_what_another_took_over(
             session, NOW + LEASE * 2, lease=LEASE, grace=GRACE, limit=10, claimer="replica-2:42"
         )
     async with sessions() as session, session.begin():
-        assert await start_sending(session, slow) == set()  # its claim token is stale
-        assert await start_sending(session, taken) == {taken[0].delivery_id}
+        assert await start_sending(session, slow, NOW) == set()  # its claim token is stale
+        assert await start_sending(session, taken, NOW) == {taken[0].delivery_id}
     async with sessions() as session:
         assert await session.scalar(select(Delivery.claimed_by)) == "replica-2:42"
 
@@ -278,7 +278,7 @@ async def test_a_send_that_never_reached_telegram_goes_back_to_the_queue(
     await add_user(sessions, 1, due=NOW - timedelta(seconds=1))
     [claimed] = await claim_deliveries(sessions)
     async with sessions() as session, session.begin():
-        await start_sending(session, [claimed])
+        await start_sending(session, [claimed], NOW)
         await finish_deliveries(
             session, [(claimed.delivery_id, DeliveryStatus.PENDING, None, 5)], NOW
         )
@@ -287,3 +287,55 @@ async def test_a_send_that_never_reached_telegram_goes_back_to_the_queue(
             session, NOW + LEASE * 2, lease=LEASE, grace=GRACE, limit=10
         )
     assert again.delivery_id == claimed.delivery_id
+
+
+HOLD_AND_PAUSE_CASES = [
+    # (on hold, paused, paused until)
+    (False, False, None),
+    (True, False, None),
+    (False, True, None),  # paused until resumed
+    (False, True, NOW + timedelta(days=1)),  # paused, not over yet
+    (False, True, NOW - timedelta(minutes=1)),  # a pause that is over
+    (True, True, NOW - timedelta(minutes=1)),
+]
+
+
+@pytest.mark.parametrize(("on_hold", "paused", "paused_until"), HOLD_AND_PAUSE_CASES)
+async def test_no_reminder_of_any_kind_reaches_a_held_or_paused_user(
+    sessions: async_sessionmaker[AsyncSession],
+    on_hold: bool,
+    paused: bool,
+    paused_until: datetime | None,
+) -> None:
+    """The claim states the hold-and-pause rule in SQL, equal to the domain's rule: a snooze
+    set from an old card, or a queue entry left behind, cannot get around it."""
+    due = NOW - timedelta(seconds=1)
+    await add_user(sessions, 1, due=due)
+    await add_user(sessions, 2, due=None, snooze=due)
+    async with sessions() as session, session.begin():
+        for user_id in (1, 2):
+            user = await session.get(User, user_id)
+            assert user is not None
+            user.on_hold_since = NOW - timedelta(hours=1) if on_hold else None
+            user.paused, user.paused_until = paused, paused_until
+            expected = may_receive_reminders(reminder_settings(user), NOW)
+    assert await claim(sessions) == ([1, 2] if expected else [])
+
+
+async def test_a_hold_placed_after_the_claim_cancels_the_delivery(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await add_user(sessions, 1, due=NOW - timedelta(seconds=1))
+    await add_user(sessions, 2, due=NOW - timedelta(seconds=1))
+    claimed = await claim_deliveries(sessions)
+    async with sessions() as session, session.begin():
+        user = await session.get(User, 1)
+        assert user is not None
+        user.on_hold_since = NOW  # a red-flag outcome lands between claim and send
+    async with sessions() as session, session.begin():
+        sending = await start_sending(session, claimed, NOW)
+    assert sending == {c.delivery_id for c in claimed if c.user_id == 2}
+    assert await delivery_statuses(sessions) == {
+        1: DeliveryStatus.CANCELLED.value,
+        2: DeliveryStatus.SENDING.value,
+    }
