@@ -23,9 +23,11 @@ from bot.handlers import (
     flood,
     membership,
     privacy,
+    private_only,
     redflags,
     reminders,
     settings,
+    stale_buttons,
     start,
     stretch,
 )
@@ -129,7 +131,10 @@ def build_application(
         lease=timedelta(seconds=settings.delivery_lease_seconds),
     )
     application.bot_data[TICKER_KEY] = ticker
+    # Guards, in order: private chats only, flood control, buttons of deleted accounts.
+    private_only.register(application)
     flood.register(application, FloodGate(settings.flood_messages, settings.flood_seconds))
+    stale_buttons.register(application)
     # The check goes first: its ConversationHandler must see /cancel and its buttons.
     redflags.register(application, settings.redflags_idle_seconds)
     for feature in FEATURES:

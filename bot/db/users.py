@@ -15,8 +15,18 @@ async def get_user(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
 
 
+class NotPrivateChat(ValueError):
+    """Reminders and data belong to the user's private chat, never a group or channel."""
+
+
 async def ensure_user(session: AsyncSession, user_id: int, chat_id: int, now: datetime) -> User:
-    """The user's row, created with defaults on first contact; a returning user is active again."""
+    """The user's row, created with defaults on first contact; a returning user is active again.
+
+    ``chat_id`` must be the user's private chat, whose id Telegram makes equal to the user's:
+    anything else is a group or channel, where reminders must never be moved to.
+    """
+    if chat_id != user_id:
+        raise NotPrivateChat(f"chat {chat_id} is not the private chat of user {user_id}")
     user = await session.get(User, user_id)
     if user is None:
         user = User(
@@ -37,7 +47,7 @@ async def ensure_user(session: AsyncSession, user_id: int, chat_id: int, now: da
         await session.flush()
     elif not user.active or user.chat_id != chat_id:
         user.active = True
-        user.chat_id = chat_id
+        user.chat_id = chat_id  # repairs a row moved to a group by an older version
         user.updated_at = now
     return user
 

@@ -1,7 +1,8 @@
-"""Per-user flood control, ahead of every other handler.
+"""Per-user flood control, ahead of every feature handler.
 
-Only messages count: button presses need a message from the bot first, and someone answering
-the red-flag check briskly must never be told to slow down.
+Messages and button presses are counted separately, with a higher allowance for presses, so
+that someone answering the red-flag check briskly is never told to slow down while a script
+hammering a button is. A flooded press is still answered (silently), so no client spins.
 """
 
 from __future__ import annotations
@@ -14,24 +15,28 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, Type
 
 from bot import metrics
 from bot.domain.flood import FloodGate, Verdict
-from bot.handlers.common import reply
+from bot.handlers.common import answer_quietly, reply
+from bot.render.texts import SLOW_DOWN
 
-SLOW_DOWN = (
-    "That's a lot of messages at once 🙂 I'll take a short breather; try again in a few seconds."
-)
-FLOOD_GROUP = -10
+FLOOD_GROUP = -20
+# Presses come faster than typing (one tap per red-flag question): three times the messages.
+BUTTON_ALLOWANCE = 3
 
 
-def register(application: Application, gate: FloodGate) -> None:  # type: ignore[type-arg]
+def register(application: Application, messages: FloodGate) -> None:  # type: ignore[type-arg]
+    presses = FloodGate(messages.limit * BUTTON_ALLOWANCE, messages.window, clock=messages.clock)
+
     async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        sender = update.effective_user
-        if sender is None or update.message is None:
+        sender, query = update.effective_user, update.callback_query
+        if sender is None or (update.message is None and query is None):
             return
-        verdict = gate.check(sender.id)
+        verdict = (messages if query is None else presses).check(sender.id)
         if verdict is Verdict.ALLOW:
             return
         metrics.FLOOD_MUTED.inc()
-        if verdict is Verdict.WARN:
+        if query is not None:
+            await answer_quietly(query, SLOW_DOWN if verdict is Verdict.WARN else None)
+        elif verdict is Verdict.WARN:
             with suppress(TelegramError):
                 await reply(update, SLOW_DOWN)
         raise ApplicationHandlerStop

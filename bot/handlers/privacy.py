@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+from telegram import InputFile, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.db.privacy import delete_user, export_user
+from bot.domain.buttons import confirmation_is_valid
 from bot.handlers.common import answer_quietly, reply, show
-from bot.render.callbacks import Action, decode
+from bot.render.callbacks import Action, decode, pattern
 from bot.render.privacy import (
     FORGET_CANCELLED,
     FORGET_DONE,
+    FORGET_EXPIRED,
     FORGET_QUESTION,
     export_file_bytes,
     forget_keyboard,
     render_data_summary,
 )
+from bot.render.texts import STALE_BUTTON
 from bot.services import services
 
 
@@ -34,25 +37,43 @@ async def mydata_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await reply(update, FORGET_QUESTION, forget_keyboard())
+    # The confirm button names the message it is shown on: it deletes only from there, never
+    # from a forged or replayed press on another message.
+    question = await reply(update, FORGET_QUESTION)
+    if question is not None:
+        await question.edit_reply_markup(forget_keyboard(question.message_id))
 
 
 async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query, sender = update.callback_query, update.effective_user
     if query is None or sender is None:
         return
+    svc = services(context)
     callback = decode(query.data)
-    await answer_quietly(query)
-    if callback is not None and callback.action is Action.FORGET_CONFIRM:
-        async with services(context).transaction() as session:
-            await delete_user(session, sender.id)
-        await show(query, FORGET_DONE, None)
-    else:
+    if callback is None:
+        await answer_quietly(query, STALE_BUTTON)
+        return
+    if callback.action is Action.FORGET_CANCEL:
+        await answer_quietly(query)
         await show(query, FORGET_CANCELLED, None)
+        return
+    message = query.message
+    if not isinstance(message, Message) or not confirmation_is_valid(
+        callback.arg(), message.message_id, message.date, svc.clock.now()
+    ):
+        await answer_quietly(query, FORGET_EXPIRED)
+        return
+    await answer_quietly(query)
+    async with svc.transaction() as session:
+        await delete_user(session, sender.id)
+    await show(query, FORGET_DONE, None)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("mydata", mydata_command))
     application.add_handler(CommandHandler("forget", forget_command))
-    pattern = f"^1:({Action.FORGET_CONFIRM.value}|{Action.FORGET_CANCEL.value})$"
-    application.add_handler(CallbackQueryHandler(forget_button, pattern=pattern))
+    application.add_handler(
+        CallbackQueryHandler(
+            forget_button, pattern=pattern(Action.FORGET_CONFIRM, Action.FORGET_CANCEL)
+        )
+    )

@@ -17,15 +17,15 @@ from telegram.ext import (
 
 from bot.catalog.stretches import Area
 from bot.db.models import User
-from bot.db.users import ensure_user, reminder_settings, reschedule
+from bot.db.users import ensure_user, get_user, reminder_settings, reschedule
 from bot.domain.picking import toggle_area
 from bot.domain.reminders import pause_until
-from bot.domain.schedule import EVERY_DAY, toggle_day
+from bot.domain.schedule import toggle_day
 from bot.domain.timeparse import format_time, parse_time
 from bot.domain.timezones import REGION_ZONES, is_valid_zone, resolve_timezone
 from bot.handlers.common import answer_quietly, command_argument, reply, show
 from bot.render import settings as screens
-from bot.render.callbacks import Action, Callback, decode
+from bot.render.callbacks import Action, Callback, decode, pattern
 from bot.render.texts import STALE_BUTTON
 from bot.services import Services, services
 
@@ -39,7 +39,13 @@ async def apply_change(update: Update, svc: Services, change: Change) -> User | 
         return None
     now = svc.clock.now()
     async with svc.transaction() as session:
-        user = await ensure_user(session, sender.id, chat.id, now)
+        if update.callback_query is None:
+            user = await ensure_user(session, sender.id, chat.id, now)
+        else:  # a button never creates an account (see handlers.stale_buttons)
+            found = await get_user(session, sender.id)
+            if found is None:
+                return None
+            user = found
         change(user)
         reschedule(user, now)
     return user
@@ -152,35 +158,25 @@ async def resume_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await reply(update, *_screen(svc, user))
 
 
-def _valid_time_code(code: str | None) -> time | None:
-    if code is None or len(code) != 4 or not code.isdigit():
-        return None
-    hour, minute = int(code[:2]), int(code[2:])
-    return time(hour, minute) if hour < 24 and minute < 60 else None
-
-
 def _change_for(callback: Callback, user_days: int, svc: Services) -> Change | None:
-    """The settings change a button asks for, or None when its data is stale or malformed."""
-    arg = callback.arg()
+    """The settings change a button asks for, or None when its data names nothing we know.
+
+    The codec already checked each argument's shape (ASCII digits in range, HHMM...).
+    """
+    arg = callback.arg() or ""
     if callback.action is Action.SET_TIME:
-        value = _valid_time_code(arg)
-        return _set_time(value) if value else None
+        return _set_time(time(int(arg[:2]), int(arg[2:])))
     if callback.action is Action.SET_ZONE:
-        return _set_zone(arg) if arg and is_valid_zone(arg) else None
-    if callback.action is Action.TOGGLE_DAY and arg in {str(d) for d in range(7)}:
-        days = toggle_day(user_days, int(arg or 0))
+        return _set_zone(arg) if is_valid_zone(arg) else None
+    if callback.action is Action.TOGGLE_DAY:
+        days = toggle_day(user_days, int(arg))
         return lambda user: setattr(user, "reminder_days", days)
-    if (
-        callback.action is Action.DAYS_PRESET
-        and arg
-        and arg.isdigit()
-        and 0 < int(arg) <= EVERY_DAY
-    ):
+    if callback.action is Action.DAYS_PRESET:
         return lambda user: setattr(user, "reminder_days", int(arg))
     if callback.action is Action.TOGGLE_FOCUS and arg in {area.value for area in Area}:
-        return lambda user: setattr(user, "focus_areas", toggle_area(user.focus_areas, arg or ""))
-    if callback.action is Action.PAUSE and arg in {"0", "1", "3", "7"}:
-        return _pause(int(arg or 0), svc)
+        return lambda user: setattr(user, "focus_areas", toggle_area(user.focus_areas, arg))
+    if callback.action is Action.PAUSE:
+        return _pause(int(arg), svc)
     if callback.action is Action.RESUME:
         return _resume
     return None
@@ -278,5 +274,6 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(MessageHandler(filters.LOCATION, location_received))
     application.add_handler(CommandHandler("pause", pause_command))
     application.add_handler(CommandHandler("resume", resume_command))
-    pattern = "^1:(" + "|".join(a.value for a in SETTINGS_ACTIONS) + ")(:|$)"
-    application.add_handler(CallbackQueryHandler(settings_button, pattern=pattern))
+    application.add_handler(
+        CallbackQueryHandler(settings_button, pattern=pattern(*SETTINGS_ACTIONS))
+    )

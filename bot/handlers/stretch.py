@@ -15,11 +15,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.catalog.stretches import Stretch
 from bot.db import activity
 from bot.db.models import User
-from bot.db.users import reschedule
+from bot.db.users import get_user, reschedule
 from bot.domain.activity import ActivityKind, current_streak
 from bot.domain.picking import adjusted_level
 from bot.handlers.common import answer_quietly, current_user, drop_keyboard, reply
-from bot.render.callbacks import Action, decode
+from bot.render.callbacks import Action, decode, pattern
 from bot.render.illustrations import illustration_png
 from bot.render.redflags_buttons import resume_after_hold_keyboard
 from bot.render.stretch_card import (
@@ -102,14 +102,17 @@ async def stretch_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    if query is None:
+    query, sender = update.callback_query, update.effective_user
+    if query is None or sender is None:
         return
     svc = services(context)
     callback = decode(query.data)
-    user = await current_user(update, svc)
-    if callback is None or user is None:
+    if callback is None:
         await answer_quietly(query, STALE_BUTTON)
+        return
+    async with svc.sessions() as session:
+        user = await get_user(session, sender.id)
+    if user is None:  # the stale-button guard answers presses from deleted accounts
         return
     if callback.action is Action.HOLD_RESUME:
         await answer_quietly(query)
@@ -132,7 +135,10 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await drop_keyboard(query)
         await reply(update, await _record_done(svc, user, stretch.id))
         return
-
+    await answer_quietly(query)
+    if user.on_hold_since is not None:  # an old card's Easier/Harder sends no stretch either
+        await reply(update, ON_HOLD, resume_after_hold_keyboard())
+        return
     easier = callback.action is Action.EASIER
     async with svc.transaction() as session:
         stored = await session.get(User, user.id)
@@ -141,7 +147,6 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             stored.updated_at = svc.clock.now()
         kind = ActivityKind.EASIER if easier else ActivityKind.HARDER
         await activity.log_activity(session, user.id, kind, svc.clock.now(), stretch.id)
-    await answer_quietly(query)
     note = (
         "\n\nI'll suggest gentler stretches from now on."
         if easier
@@ -176,5 +181,4 @@ async def _record_done(svc: Services, user: User, stretch_id: str) -> str:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("stretch", stretch_command))
-    pattern = "^1:(" + "|".join(action.value for action in CARD_ACTIONS) + ")(:|$)"
-    application.add_handler(CallbackQueryHandler(card_button, pattern=pattern))
+    application.add_handler(CallbackQueryHandler(card_button, pattern=pattern(*CARD_ACTIONS)))

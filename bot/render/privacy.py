@@ -53,15 +53,15 @@ FORGET_DONE = (
     "If you write to me again I'll start fresh, as with a new user."
 )
 FORGET_CANCELLED = "Nothing was deleted."
+FORGET_EXPIRED = "This confirmation has expired: nothing was deleted. Send /forget again."
 
 
-def forget_keyboard() -> InlineKeyboardMarkup:
+def forget_keyboard(question_message_id: int) -> InlineKeyboardMarkup:
+    confirm = encode(Action.FORGET_CONFIRM, str(question_message_id))
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
-                    "🗑 Yes, delete everything", callback_data=encode(Action.FORGET_CONFIRM)
-                ),
+                InlineKeyboardButton("🗑 Yes, delete everything", callback_data=confirm),
                 InlineKeyboardButton("Keep my data", callback_data=encode(Action.FORGET_CANCEL)),
             ]
         ]

@@ -6,6 +6,8 @@ from html import escape
 
 from telegram import LinkPreviewOptions
 
+from bot.domain.reminders import SnoozeRefusal
+
 # Parse mode and previews are passed per call, not as PTB Defaults: Defaults would also add
 # them to calls that have no such parameters (editMessageReplyMarkup).
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -60,6 +62,13 @@ FREE_TEXT = (
     "Send /stretch for a stretch now, or /help for the list of commands."
 )
 STALE_BUTTON = "That button is out of date. Send /stretch for a fresh stretch."
+NO_ACCOUNT_BUTTON = (
+    "I have no data for you any more (it was deleted), so this old button does nothing. "
+    "Send /start to begin again."
+)
+SLOW_DOWN = (
+    "That's a lot of messages at once 🙂 I'll take a short breather; try again in a few seconds."
+)
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side. Your settings are safe; please try again in a moment."
 )
@@ -99,3 +108,35 @@ def render_snoozed(minutes: int, clock: str) -> str:
 def render_skipped(next_reminder: str | None) -> str:
     upcoming = f" Next reminder: {next_reminder}." if next_reminder else ""
     return f"Skipped for today; rest is fine too.{upcoming}"
+
+
+SNOOZE_REFUSED = {
+    SnoozeRefusal.ON_HOLD: (
+        "I won't snooze this one: reminders are on hold until a clinician has checked you "
+        "(send /stretch when they have)."
+    ),
+    SnoozeRefusal.PAUSED: (
+        "Reminders are paused, so I won't snooze this one. Send /resume to turn them back on."
+    ),
+}
+
+
+def render_snooze_refused(reason: SnoozeRefusal) -> str:
+    return SNOOZE_REFUSED[reason]
+
+
+def private_chat_link(bot_username: str) -> str:
+    """A deep link that opens a private chat with the bot (``/start group`` once opened)."""
+    return f"https://t.me/{bot_username}?start=group"
+
+
+def render_private_only(bot_username: str) -> str:
+    return (
+        "I only work in a private chat, so nothing about anyone is shown here: "
+        f'<a href="{escape(private_chat_link(bot_username), quote=True)}">message me directly</a>.'
+    )
+
+
+def render_private_only_short() -> str:
+    """For a button pressed in a group (a callback answer: plain text, 200 characters)."""
+    return "Limber works in private chats only: open a chat with me to use it."

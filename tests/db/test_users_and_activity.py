@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import activity
 from bot.db.models import User
 from bot.db.stats import UserCounts, count_users
-from bot.db.users import ensure_user
+from bot.db.users import NotPrivateChat, ensure_user
 from bot.domain.activity import ActivityKind
 
 NOW = datetime(2026, 3, 29, 6, 30, tzinfo=UTC)
@@ -84,3 +85,17 @@ async def test_user_counts_for_stats_and_metrics(
             user.active, user.next_due_at = active, due
     async with sessions() as session:
         assert await count_users(session) == UserCounts(users=3, active=2, scheduled=1)
+
+
+@pytest.mark.parametrize("group_chat_id", [-4242, -1001234567890])
+async def test_ensure_user_never_moves_the_chat_to_a_group(
+    sessions: async_sessionmaker[AsyncSession], group_chat_id: int
+) -> None:
+    async with sessions() as session, session.begin():
+        await ensure_user(session, 42, 42, NOW)
+    with pytest.raises(NotPrivateChat):
+        async with sessions() as session, session.begin():
+            await ensure_user(session, 42, group_chat_id, NOW)
+    async with sessions() as session:
+        user = await session.get(User, 42)
+    assert user is not None and user.chat_id == 42

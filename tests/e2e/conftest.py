@@ -102,8 +102,9 @@ def settings_overrides() -> dict[str, object]:
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
+async def api(clock: FakeClock) -> AsyncIterator[FakeBotApi]:
+    # Telegram's message dates follow the test's clock, as they follow real time in production.
+    async with FakeBotApi(clock=lambda: clock.now().timestamp()) as server:
         yield server
 
 

@@ -51,13 +51,13 @@ async def fill_every_table(chat: Chat) -> None:
 
 async def test_forget_asks_first_then_deletes_every_row(chat: Chat) -> None:
     await fill_every_table(chat)
-    [question] = await chat.say("/forget")
+    question, _buttons_added = await chat.say("/forget", replies=2)
     assert "Delete everything" in question.text
     [kept] = await chat.press("Keep my data")
     assert kept.text == "Nothing was deleted."
     assert all((await rows_about_user(chat)).values())
 
-    await chat.say("/forget")
+    await chat.say("/forget", replies=2)
     [done] = await chat.press("🗑 Yes, delete everything")
     assert "deleted" in done.text
     assert set((await rows_about_user(chat)).values()) == {0}

@@ -110,7 +110,7 @@ async def test_forget_while_the_reminder_is_on_its_way(chat: Chat, api: FakeBotA
     api.delay_next("sendMessage", 1.0, chat_id=chat.chat_id)
     tick = asyncio.create_task(chat.tick())
     await api.wait_for_bot_messages(chat.chat_id, after=api.mark())  # reached Telegram
-    await chat.say("/forget")
+    await chat.say("/forget", replies=2)
     await chat.press("🗑 Yes, delete everything")
     report = await tick  # recording the result must not fail for a user who is gone
     assert report.statuses == {DeliveryStatus.SENT: 1}
