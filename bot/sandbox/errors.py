@@ -12,6 +12,19 @@ NOT_MODIFIED = (
 )
 
 
+# Telegram's 403 for a bot that can no longer write to a chat, by chat type.
+_FORBIDDEN = {
+    "private": BLOCKED_DESCRIPTION,
+    "group": "Forbidden: bot was kicked from the group chat",
+    "supergroup": "Forbidden: bot was kicked from the supergroup chat",
+    "channel": "Forbidden: bot is not a member of the channel chat",
+}
+
+
+def forbidden_description(chat_type: str) -> str:
+    return _FORBIDDEN[chat_type]
+
+
 class ApiError(Exception):
     """An error response: HTTP status, Telegram description and optional parameters."""
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from bot.sandbox.errors import (
-    BLOCKED_DESCRIPTION,
     NOT_MODIFIED,
     QUERY_TOO_OLD,
     ApiError,
     bad_request,
+    forbidden_description,
 )
 from bot.sandbox.formatting import EntityParseError, ParsedText, parse_html
 from bot.sandbox.markup import parse_reply_markup
@@ -263,10 +263,9 @@ class BotApiMethods:
     async def delete_message(self, args: Args) -> bool:
         chat = self._target_chat(args)
         message_id = args.req("message_id", coerce_integer)
-        if chat.messages.pop(message_id, None) is None:
-            if message_id not in chat.user_message_ids:
-                raise bad_request("message to delete not found")
-            chat.user_message_ids.discard(message_id)
+        found = chat.messages.pop(message_id, None) or chat.user_messages.pop(message_id, None)
+        if found is None:
+            raise bad_request("message to delete not found")
         chat.deleted.append(message_id)
         return True
 
@@ -335,14 +334,16 @@ class BotApiMethods:
 
     def _target_chat(self, args: Args) -> ChatState:
         chat_id = args.req("chat_id", coerce_integer_or_string)
-        # "@username" targets are channels/groups; the sandbox only has private chats.
-        chat = self.world.chats.get(chat_id) if isinstance(chat_id, int) else None
+        if isinstance(chat_id, str):
+            chat = self.world.chat_by_username(chat_id)  # "@name" of a supergroup or channel
+        else:
+            chat = self.world.chats.get(chat_id)
         if chat is None:
             if not (self.auto_register_chats and isinstance(chat_id, int) and chat_id > 0):
                 raise bad_request("chat not found")
             chat = self.world.chat(chat_id)
         if chat.blocked:
-            raise ApiError(403, BLOCKED_DESCRIPTION)
+            raise ApiError(403, forbidden_description(chat.type))
         return chat
 
     def _message_to_edit(self, args: Args) -> tuple[ChatState, SentMessage]:
@@ -352,7 +353,7 @@ class BotApiMethods:
         message_id = args.req("message_id", coerce_integer)
         message = chat.messages.get(message_id)
         if message is None:
-            if message_id in chat.user_message_ids:
+            if message_id in chat.user_messages:
                 raise bad_request("message can't be edited")
             raise bad_request("message to edit not found")
         return chat, message

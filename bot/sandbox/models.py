@@ -1,4 +1,5 @@
-"""What the fake Bot API records, in a shape tests can assert on directly.
+"""What the fake Bot API records, in a shape tests can assert on directly, and the
+people tests put in its chats.
 
 Everything here is an immutable snapshot: an edit produces a new `SentMessage`
 rather than mutating the old one, so a test holding an earlier reply still sees
@@ -14,6 +15,38 @@ JSONDict = dict[str, Any]
 
 MessageKind = Literal["text", "photo", "document"]
 MessageAction = Literal["sent", "edited"]
+ChatType = Literal["private", "group", "supergroup", "channel"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FakeUser:
+    """A Telegram account that writes or presses buttons in a group, supergroup or channel."""
+
+    id: int
+    first_name: str = "Test"
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = "en"
+    is_bot: bool = False
+
+    def to_json(self) -> JSONDict:
+        """The User object, with only the optional fields that are set (as Telegram sends it)."""
+        body: JSONDict = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
+        for key in ("last_name", "username", "language_code"):
+            if (value := getattr(self, key)) is not None:
+                body[key] = value
+        return body
+
+
+# The account Telegram shows as the author of every message an anonymous group admin sends;
+# the group itself is then the message's `sender_chat`.
+GROUP_ANONYMOUS_BOT = FakeUser(
+    id=1087968824,
+    first_name="Group",
+    username="GroupAnonymousBot",
+    language_code=None,
+    is_bot=True,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +140,17 @@ class CallbackAnswer:
     show_alert: bool
     url: str | None = None
     cache_time: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonPress:
+    """One callback query the sandbox delivered: which button, where, and by whom."""
+
+    query_id: str
+    chat_id: int
+    message_id: int
+    data: str
+    user_id: int
 
 
 @dataclass(frozen=True, slots=True)

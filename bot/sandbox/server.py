@@ -3,8 +3,10 @@
 The real bot (PTB) talks to it exactly as to api.telegram.org:
 `ApplicationBuilder().base_url(f"{api.base_url}/bot")` makes PTB call
 `{base_url}/bot{token}/{method}`. Tests drive the user's side through the
-injection API (`send_user_message`, `press_button`, `block_bot`, ...) and
-inspect what the bot did through snapshots (`messages`, `history`, `calls`).
+injection API (`send_user_message`, `press_button`, `block_bot`, ...; in groups,
+supergroups and channels `create_group`, `send_group_message`,
+`publish_channel_post`, `add_bot_to_chat`, ...) and inspect what the bot did
+through snapshots (`messages`, `history`, `calls`, `unanswered_callback_queries`).
 
 Requests are validated against Telegram's published spec (unknown, missing and
 mistyped parameters are rejected) and against the limits that bite bots in
@@ -33,13 +35,15 @@ from bot.sandbox.faults import Fault, FaultPlan
 from bot.sandbox.methods import Args, BotApiMethods, Handler, commands_key
 from bot.sandbox.models import (
     ApiCall,
+    ButtonPress,
     CallbackAnswer,
+    FakeUser,
     JSONDict,
     SentMessage,
     UploadedFile,
 )
 from bot.sandbox.spec import ApiSpec, default_spec_path
-from bot.sandbox.world import World, answer_key, chat_key
+from bot.sandbox.world import ChatState, World, answer_key, chat_key
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -104,6 +108,11 @@ class FakeBotApi:
     @property
     def bot_user(self) -> JSONDict:
         return self._world.bot_user
+
+    @property
+    def bot_username(self) -> str:
+        """For commands addressed to the bot in groups: `/time@{bot_username}`."""
+        return str(self._world.bot_user["username"])
 
     # -- lifecycle --------------------------------------------------------------
 
@@ -270,6 +279,7 @@ class FakeBotApi:
             language_code=language_code,
             username=username,
         )
+        _require_private(chat)
         await self._restart_if_blocked(chat_id)
         return _update(self._world.user_text(chat, text))
 
@@ -286,24 +296,38 @@ class FakeBotApi:
         chat = self._world.chat(
             chat_id, user_id=user_id, first_name=first_name, language_code=language_code
         )
+        _require_private(chat)
         await self._restart_if_blocked(chat_id)
         location = {"latitude": latitude, "longitude": longitude}
         return _update(self._world.user_message(chat, {"location": location}))
 
-    async def press_button(self, chat_id: int, message_id: int, callback_data: str) -> str:
+    async def press_button(
+        self,
+        chat_id: int,
+        message_id: int,
+        callback_data: str,
+        *,
+        user: FakeUser | None = None,
+    ) -> str:
         """The user presses a button of bot message `message_id`; returns the query id.
 
         `callback_data` is not checked against the keyboard, so tests can replay
         stale or forged data, as a client showing an old message would send.
+        In a group, supergroup or channel, `user` (any member) is required.
         """
         chat = self._world.known_chat(chat_id)
         message = chat.messages.get(message_id)
         if message is None:
             raise ValueError(f"chat {chat_id} has no bot message {message_id} to press")
-        return self._world.press(chat, message, callback_data)
+        return self._world.press(chat, message, callback_data, user=_user_json(user))
 
     async def press_button_labeled(
-        self, chat_id: int, label: str, *, message_id: int | None = None
+        self,
+        chat_id: int,
+        label: str,
+        *,
+        message_id: int | None = None,
+        user: FakeUser | None = None,
     ) -> str:
         """Press the button labelled `label` on the newest bot message that has one."""
         chat = self._world.known_chat(chat_id)
@@ -315,7 +339,9 @@ class FakeBotApi:
         for message in candidates:
             for button in message.buttons:
                 if button.text == label and button.callback_data is not None:
-                    return self._world.press(chat, message, button.callback_data)
+                    return self._world.press(
+                        chat, message, button.callback_data, user=_user_json(user)
+                    )
         raise ValueError(f"no callback button {label!r} in chat {chat_id}")
 
     async def block_bot(self, chat_id: int) -> Update:
@@ -324,6 +350,76 @@ class FakeBotApi:
 
     async def unblock_bot(self, chat_id: int) -> Update:
         return _update(self._world.set_blocked(self._world.known_chat(chat_id), False))
+
+    async def edit_user_message(self, chat_id: int, message_id: int, text: str) -> Update:
+        """The author edits their earlier text message `message_id` to `text`.
+
+        Works for private and group messages (an `edited_message` update, `edit_date` set)
+        and channel posts (`edited_channel_post`). The message id is the one in the Update
+        that sent it, e.g. `(await api.send_user_message(...)).message.message_id`.
+        """
+        chat = self._world.known_chat(chat_id)
+        return _update(self._world.edit_user_text(chat, message_id, text))
+
+    # -- injection: groups, supergroups and channels ------------------------------
+
+    def create_group(self, title: str = "Test group", *, chat_id: int | None = None) -> int:
+        """A basic group (`type: "group"`, negative id) with the bot in it; returns its id.
+
+        No update is sent, as if the bot had joined before the test; `add_bot_to_chat`
+        delivers the arrival. The sandbox delivers every message in a group to the bot
+        (as to a bot with privacy mode off or admin rights), the strictest case for it.
+        """
+        return self._world.new_chat("group", title=title, chat_id=chat_id, username=None).chat_id
+
+    def create_supergroup(
+        self,
+        title: str = "Test supergroup",
+        *,
+        chat_id: int | None = None,
+        username: str | None = None,
+    ) -> int:
+        """A supergroup (id -100...) with the bot in it; returns its id. See `create_group`."""
+        chat = self._world.new_chat("supergroup", title=title, chat_id=chat_id, username=username)
+        return chat.chat_id
+
+    def create_channel(
+        self,
+        title: str = "Test channel",
+        *,
+        chat_id: int | None = None,
+        username: str | None = None,
+    ) -> int:
+        """A channel (id -100...) where the bot is an admin that may post; returns its id."""
+        chat = self._world.new_chat("channel", title=title, chat_id=chat_id, username=username)
+        return chat.chat_id
+
+    async def send_group_message(self, chat_id: int, text: str, *, user: FakeUser) -> Update:
+        """`user` writes `text` in a group or supergroup (commands get their entities).
+
+        With `user=GROUP_ANONYMOUS_BOT` an anonymous admin writes: the group is the
+        message's `sender_chat`, as Telegram sends it. Address a command to the bot as
+        `f"/time@{api.bot_username} 08:15"`.
+        """
+        chat = self._world.known_chat(chat_id)
+        return _update(self._world.member_text(chat, user.to_json(), text))
+
+    async def publish_channel_post(self, chat_id: int, text: str) -> Update:
+        """An admin posts in a channel: a `channel_post` signed by the channel, without `from`."""
+        return _update(self._world.channel_post(self._world.known_chat(chat_id), text))
+
+    async def add_bot_to_chat(self, chat_id: int, *, by: FakeUser) -> Update:
+        """`by` adds the bot to a group, supergroup or channel; returns its `my_chat_member`.
+
+        Groups and supergroups also get the `new_chat_members` service message after it.
+        """
+        chat = self._world.known_chat(chat_id)
+        return _update(self._world.set_bot_in_chat(chat, True, by=by.to_json()))
+
+    async def remove_bot_from_chat(self, chat_id: int, *, by: FakeUser) -> Update:
+        """`by` removes the bot: a `my_chat_member` update, then 403 on every send there."""
+        chat = self._world.known_chat(chat_id)
+        return _update(self._world.set_bot_in_chat(chat, False, by=by.to_json()))
 
     async def inject_update(self, kind: str, payload: JSONDict) -> Update:
         """Any other update type, e.g. `inject_update("edited_message", {...})`."""
@@ -429,6 +525,10 @@ class FakeBotApi:
     @property
     def callback_answers(self) -> dict[str, CallbackAnswer]:
         return dict(self._world.answers)
+
+    def unanswered_callback_queries(self) -> list[ButtonPress]:
+        """Button presses the bot never answered: each leaves a client spinning."""
+        return self._world.unanswered_presses()
 
     def commands(
         self, *, scope: JSONDict | None = None, language_code: str = ""
@@ -554,6 +654,18 @@ def _load_spec(spec_path: str | Path | None) -> ApiSpec:
 
 def _update(update: JSONDict) -> Update:
     return Update.de_json(update, None)
+
+
+def _user_json(user: FakeUser | None) -> JSONDict | None:
+    return None if user is None else user.to_json()
+
+
+def _require_private(chat: ChatState) -> None:
+    if chat.type != "private":
+        raise ValueError(
+            f"chat {chat.chat_id} is a {chat.type} chat: use send_group_message or "
+            "publish_channel_post"
+        )
 
 
 def _json_response(status: int, payload: JSONDict) -> web.Response:
