@@ -422,7 +422,7 @@ class FakeBotApi:
         return _update(self._world.set_bot_in_chat(chat, False, by=by.to_json()))
 
     async def inject_update(self, kind: str, payload: JSONDict) -> Update:
-        """Any other update type, e.g. `inject_update("edited_message", {...})`."""
+        """Any other update type, e.g. `inject_update("message_reaction", {...})`."""
         return _update(self._world.updates.push(kind, payload))
 
     async def _restart_if_blocked(self, chat_id: int) -> None:

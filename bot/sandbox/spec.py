@@ -1,4 +1,9 @@
-"""The Bot API method table, loaded from the machine-readable spec.
+"""The Bot API method table: the compact copy in this package, or the full spec.
+
+`bot_api_methods.json` beside this module is generated from Telegram's machine-readable
+spec by scripts/compact_bot_api_spec.py (facts only: parameters, types, required flags,
+return types), so the sandbox validates wherever the package is installed. The full
+`api.json` loads the same way, for an explicit `FakeBotApi(spec_path=...)`.
 
 Each method's parameters are compiled once into coercion functions, so a
 request only costs a dict lookup and one small call per parameter: the
@@ -223,11 +228,11 @@ class ApiSpec:
     @classmethod
     def load(cls, path: Path) -> ApiSpec:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        methods = {name: _method_spec(body) for name, body in raw["methods"].items()}
+        methods = {name: _method_spec(name, body) for name, body in raw["methods"].items()}
         return cls(methods, version=str(raw.get("version", "")))
 
 
-def _method_spec(body: Mapping[str, Any]) -> MethodSpec:
+def _method_spec(name: str, body: Mapping[str, Any]) -> MethodSpec:
     fields = {
         f["name"]: FieldSpec(
             name=f["name"],
@@ -235,16 +240,27 @@ def _method_spec(body: Mapping[str, Any]) -> MethodSpec:
             required=bool(f["required"]),
             coerce=coercer_for(tuple(f["types"])),
         )
-        for f in body.get("fields", ())  # methods without parameters have no "fields"
+        for f in body.get("fields", ())  # api.json omits "fields" for methods without any
     }
     return MethodSpec(
-        name=body["name"],
+        name=name,
         fields=fields,
-        required=tuple(name for name, f in fields.items() if f.required),
+        required=tuple(field_name for field_name, f in fields.items() if f.required),
         returns=tuple(body.get("returns", ())),
     )
 
 
+BUNDLED_TABLE = Path(__file__).with_name("bot_api_methods.json")
+
+
 def default_spec_path() -> Path:
-    """`shared/telegram-bot-api/api.json` next to the repository checkout."""
+    """The method table shipped inside the package."""
+    return BUNDLED_TABLE
+
+
+def shared_spec_path() -> Path:
+    """The full spec, `shared/telegram-bot-api/api.json` beside a repository checkout.
+
+    Only the table generator and its freshness test need it.
+    """
     return Path(bot.__file__).resolve().parents[2] / "shared" / "telegram-bot-api" / "api.json"

@@ -21,14 +21,6 @@ from telegram.ext import (
 )
 
 from bot.sandbox.server import FakeBotApi
-from bot.sandbox.spec import default_spec_path
-
-# Checks of what the spec decides (unknown parameters, types) need the machine-readable spec,
-# which lives in ../shared beside the checkout (CI has it).
-needs_spec = pytest.mark.skipif(
-    not default_spec_path().exists(),
-    reason=f"Bot API spec not found at {default_spec_path()}",
-)
 
 
 @dataclass

@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import bot
+from bot.sandbox.spec import shared_spec_path
 
-# The full spec (object types included) lives beside the checkout, not in the package.
-SHARED_SPEC = Path(bot.__file__).resolve().parents[2] / "shared" / "telegram-bot-api" / "api.json"
+# The object types are only in the full spec beside the checkout, not in the package's table.
+SHARED_SPEC = shared_spec_path()
 
 # Subtypes of a union are told apart by a field the spec documents as 'always "kicked"'.
 _CONSTANT = re.compile(r'always ["“]([a-z_]+)["”]')

@@ -15,7 +15,7 @@ from telegram.request import HTTPXRequest
 from bot.sandbox import server as server_module
 from bot.sandbox.models import InlineButton
 from bot.sandbox.server import FakeBotApi
-from tests.sandbox.conftest import RawClient, needs_spec
+from tests.sandbox.conftest import RawClient
 
 CHAT = 1001
 DONE_KEYBOARD = {"inline_keyboard": [[{"text": "Done", "callback_data": "done"}]]}
@@ -53,7 +53,6 @@ async def test_unknown_method_is_404_and_wrong_token_is_401(client: RawClient) -
         assert response.status == 401
 
 
-@needs_spec
 async def test_every_call_is_logged_with_typed_params(api: FakeBotApi, client: RawClient) -> None:
     await _user_said_hi(api)
     await client.form("sendMessage", {"chat_id": str(CHAT), "text": "hello"})
@@ -201,7 +200,6 @@ async def test_keyboard_limits_and_button_shape(api: FakeBotApi, client: RawClie
     assert "Text buttons are unallowed in the inline keyboard" in reply.description
 
 
-@needs_spec
 async def test_spec_validation_of_parameters(api: FakeBotApi, client: RawClient) -> None:
     await _user_said_hi(api)
     reply = await client.call("sendMessage", chat_id=CHAT, text="t", colour="red")
@@ -219,7 +217,6 @@ async def test_spec_validation_of_parameters(api: FakeBotApi, client: RawClient)
     assert reply.description == 'Bad Request: can\'t parse JSON in parameter "reply_markup"'
 
 
-@needs_spec
 async def test_form_values_are_coerced_like_telegram_does(
     api: FakeBotApi, client: RawClient
 ) -> None:
@@ -573,7 +570,6 @@ async def test_commands_by_scope_and_language(api: FakeBotApi, client: RawClient
     assert bad.description == "Bad Request: BOT_COMMAND_INVALID"
 
 
-@needs_spec
 async def test_chat_actions_and_generic_methods(api: FakeBotApi, client: RawClient) -> None:
     await _user_said_hi(api)
     assert (await client.call("sendChatAction", chat_id=CHAT, action="typing")).result is True
