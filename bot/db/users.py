@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.dialect import insert_for
 from bot.db.models import User
 from bot.domain.reminders import ReminderSettings, next_daily_due
 from bot.domain.schedule import EVERY_DAY
@@ -29,23 +30,30 @@ async def ensure_user(session: AsyncSession, user_id: int, chat_id: int, now: da
         raise NotPrivateChat(f"chat {chat_id} is not the private chat of user {user_id}")
     user = await session.get(User, user_id)
     if user is None:
-        user = User(
-            id=user_id,
-            chat_id=chat_id,
-            timezone="UTC",
-            reminder_time=None,
-            reminder_days=EVERY_DAY,
-            focus_areas=[],
-            level=1,
-            paused=False,
-            paused_until=None,
-            active=True,
-            created_at=now,
-            updated_at=now,
+        # Two first messages handled at once both find no row: insert-if-absent, then read
+        # whichever insert won, instead of failing one of them on the primary key.
+        await session.execute(
+            insert_for(session, User)
+            .values(
+                id=user_id,
+                chat_id=chat_id,
+                timezone="UTC",
+                reminder_time=None,
+                reminder_days=EVERY_DAY,
+                focus_areas=[],
+                level=1,
+                paused=False,
+                paused_until=None,
+                active=True,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=[User.id])
         )
-        session.add(user)
-        await session.flush()
-    elif not user.active or user.chat_id != chat_id:
+        found = await session.get(User, user_id)
+        assert found is not None
+        return found
+    if not user.active or user.chat_id != chat_id:
         user.active = True
         user.chat_id = chat_id  # repairs a row moved to a group by an older version
         user.updated_at = now

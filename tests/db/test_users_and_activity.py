@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -99,3 +100,18 @@ async def test_ensure_user_never_moves_the_chat_to_a_group(
     async with sessions() as session:
         user = await session.get(User, 42)
     assert user is not None and user.chat_id == 42
+
+
+async def test_first_messages_handled_at_once_create_one_user_without_an_error(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """A new user's first messages are handled concurrently: one row, no failed update."""
+
+    async def first_contact() -> int:
+        async with sessions() as session, session.begin():
+            return (await ensure_user(session, 99, 99, NOW)).id
+
+    assert await asyncio.gather(*(first_contact() for _ in range(8))) == [99] * 8
+    async with sessions() as session:
+        user = await session.get(User, 99)
+    assert user is not None and user.focus_areas == [] and user.created_at == NOW

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Base
+from bot.render.texts import COMMANDS
 from bot.sandbox.models import GROUP_ANONYMOUS_BOT, FakeUser
 from bot.sandbox.server import FakeBotApi
-from bot.render.texts import COMMANDS
 from tests.e2e.conftest import CHAT_ID, Chat
 
 # The user with data in their private chat, writing in a group too.
