@@ -49,7 +49,17 @@ async def drop_keyboard(query: CallbackQuery) -> None:
 
 
 async def show(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
-    """Replace the pressed message's text and buttons (menus navigate in place)."""
+    """Replace the pressed message's text and buttons (menus navigate in place).
+
+    A button replayed onto a picture or a file (a forged or tampered press) has no text to
+    replace: the screen then comes as a new message.
+    """
+    message = query.message
+    if isinstance(message, Message) and message.text is None:
+        await message.chat.send_message(
+            text, parse_mode=ParseMode.HTML, reply_markup=keyboard, link_preview_options=NO_PREVIEW
+        )
+        return
     try:
         await query.edit_message_text(
             text, parse_mode=ParseMode.HTML, reply_markup=keyboard, link_preview_options=NO_PREVIEW

@@ -180,3 +180,14 @@ async def test_a_button_hammered_by_a_script_is_slowed_down_and_every_press_answ
     async with chat.services.sessions() as session:
         handled = await session.scalar(select(func.count()).select_from(Activity))
     assert handled is not None and handled <= 61  # the shown card and at most 60 skips
+
+
+async def test_a_menu_button_replayed_on_a_picture_answers_with_a_new_message(
+    chat: Chat, api: FakeBotApi
+) -> None:
+    picture, _card = await chat.say("/stretch", replies=2)
+    assert picture.kind == "photo"
+    query = await api.press_button(chat.chat_id, picture.message_id, "1:tm")
+    [screen] = await api.wait_for_bot_messages(chat.chat_id)
+    await api.wait_for_callback_answer(query)
+    assert "When should I remind you?" in screen.text and screen.message_id > picture.message_id
