@@ -165,7 +165,7 @@ async def test_a_thousand_random_presses_and_messages_leave_no_error_and_no_trac
                 await api.send_group_message(rng.choice([group, supergroup]), text, user=author)
             else:
                 await api.publish_channel_post(channel, text)
-        if index % 50 == 49:
+        if index % 100 == 99:
             await settle(api)  # in bursts, as a fast client would send them
     await settle(api)
 
