@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
+from bot.domain.precautions import PrecautionAnswers
 from bot.domain.reminders import ReminderSettings, next_daily_due
 from bot.domain.schedule import EVERY_DAY
 
@@ -29,6 +30,7 @@ async def ensure_user(session: AsyncSession, user_id: int, chat_id: int, now: da
             level=1,
             paused=False,
             paused_until=None,
+            precaution_answers=0,
             active=True,
             created_at=now,
             updated_at=now,
@@ -51,6 +53,10 @@ def reminder_settings(user: User) -> ReminderSettings:
         paused_until=user.paused_until,
         on_hold=user.on_hold_since is not None,
     )
+
+
+def precautions_of(user: User) -> PrecautionAnswers:
+    return PrecautionAnswers.stored(user.precaution_answers)
 
 
 def reschedule(user: User, now: datetime) -> None:

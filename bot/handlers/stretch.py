@@ -15,9 +15,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.catalog.stretches import Stretch
 from bot.db import activity
 from bot.db.models import User
-from bot.db.users import reschedule
+from bot.db.users import precautions_of, reschedule
 from bot.domain.activity import ActivityKind, current_streak
 from bot.domain.picking import adjusted_level
+from bot.domain.precautions import forbidden_movements
 from bot.handlers.common import answer_quietly, current_user, drop_keyboard, reply
 from bot.render.callbacks import Action, decode
 from bot.render.illustrations import illustration_png
@@ -59,7 +60,11 @@ async def send_stretch(update: Update, svc: Services, user: User) -> None:
         now = svc.clock.now()
         recent = (await activity.recent_stretches(session, [user.id], now)).get(user.id, [])
         stretch = svc.picker.pick(
-            focus_areas=user.focus_areas, level=user.level, recent_ids=recent, rng=svc.rng
+            forbidden=forbidden_movements(precautions_of(user)),
+            focus_areas=user.focus_areas,
+            level=user.level,
+            recent_ids=recent,
+            rng=svc.rng,
         )
         await activity.log_activity(session, user.id, ActivityKind.SHOWN, now, stretch.id)
     await _send_illustration(update, svc, stretch)
