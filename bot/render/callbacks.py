@@ -38,6 +38,10 @@ class Action(StrEnum):
     PAUSE_MENU = "pm"
     PAUSE = "p"
     RESUME = "r"
+    # Stretch safety questions (before a first stretch, and in settings)
+    SAFETY_MENU = "sf"
+    SAFETY_QUESTION = "sq"
+    SAFETY_ANSWER = "sa"
     # Red-flag check
     REDFLAGS_START = "rs"
     REDFLAGS_ANSWER = "ra"
