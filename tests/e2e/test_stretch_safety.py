@@ -235,3 +235,12 @@ async def test_forged_and_stale_safety_buttons_change_nothing(chat: Chat) -> Non
     ):
         assert "out of date" in await chat.press_data(question.message_id, data)
     assert await stored_answers(chat) == PrecautionAnswers()
+
+
+async def test_a_reminder_for_a_stretch_the_library_dropped_shows_a_safe_one(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As when a delivery was claimed (or recovered) with a stretch a newer release removed.
+    monkeypatch.setattr(chat.ticker, "_choose_stretch", lambda user, recent: "retired-stretch")
+    [reminder] = await daily_reminders(chat, 1)
+    assert not stretch_on(chat, reminder).movements & EVERY_PRECAUTION
