@@ -46,6 +46,7 @@ from bot.config import DEFAULT_CONTENT_DIR
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.reminders import DueUser, claim_due_reminders
 from bot.domain.picking import StretchPicker
+from bot.domain.precautions import forbidden_for_stored
 from bot.domain.reminders import DeliveryKind
 
 
@@ -76,7 +77,11 @@ async def _measure(
 
     def choose(user: DueUser, recent: list[str]) -> str:
         return picker.pick(
-            focus_areas=user.focus_areas, level=user.level, recent_ids=recent, rng=rng
+            forbidden=forbidden_for_stored(user.precaution_answers),
+            focus_areas=user.focus_areas,
+            level=user.level,
+            recent_ids=recent,
+            rng=rng,
         ).id
 
     async def reset() -> None:

@@ -22,6 +22,7 @@ from bot.handlers import (
     fallback,
     flood,
     membership,
+    precautions,
     privacy,
     private_only,
     redflags,
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 
 TICKER_KEY = "limber_ticker"
 REMINDER_BOT_KEY = "limber_reminder_bot"
-FEATURES = (start, stretch, settings, reminders, privacy, membership, admin)
+FEATURES = (start, stretch, precautions, settings, reminders, privacy, membership, admin)
 
 
 def _limiter(settings: Settings) -> SendRateLimiter:

@@ -6,7 +6,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.catalog.loading import ContentError, load_yaml_model
 
@@ -52,6 +60,51 @@ class Position(StrEnum):
     SIDE_LYING = "side_lying"
 
 
+class Movement(StrEnum):
+    """What a stretch asks of the body and where it is done: the closed vocabulary that safety
+    precautions leave stretches out by (``bot.domain.precautions``). A stretch lists every
+    one that applies at any point, getting into and out of the position included."""
+
+    # The thigh comes closer to the chest than a right angle: deep squats, a knee drawn to the
+    # chest, sitting on the floor, leaning forward from sitting.
+    HIP_FLEXION_PAST_90 = "hip_flexion_past_90"
+    # A leg or foot taken across the middle of the body: legs crossed (ankle over knee, shins
+    # stacked), a knee pulled toward the other side, the top knee dropped over while side-lying.
+    HIP_CROSSING_MIDLINE = "hip_crossing_midline"
+    # The thigh turned inward at the hip (knee in, foot out).
+    HIP_INTERNAL_ROTATION = "hip_internal_rotation"
+    # The spine rounded forward while body weight, gravity or the arms load it.
+    LOADED_FORWARD_BEND = "loaded_forward_bend"
+    # The spine turned as far as it goes, or levered further by a hand, a leg or the floor.
+    END_RANGE_TWIST = "end_range_twist"
+    # Where it is done (at least one of the first three).
+    STANDING = "standing"
+    ON_A_CHAIR = "on_a_chair"
+    ON_THE_FLOOR = "on_the_floor"
+    KNEELING = "kneeling"  # weight on one or both knees
+    LYING_ON_BACK = "lying_on_back"  # flat on the back for the stretch
+    LYING_ON_FRONT = "lying_on_front"
+
+
+PLACES = frozenset({Movement.STANDING, Movement.ON_A_CHAIR, Movement.ON_THE_FLOOR})
+ON_THE_FLOOR_ONLY = frozenset({Movement.KNEELING, Movement.LYING_ON_BACK, Movement.LYING_ON_FRONT})
+# What a starting position implies the stretch's own movements must include.
+POSITION_MOVEMENTS: dict[Position, frozenset[Movement]] = {
+    Position.STANDING: frozenset({Movement.STANDING}),
+    Position.SEATED_CHAIR: frozenset({Movement.ON_A_CHAIR}),
+    Position.SEATED_FLOOR: frozenset({Movement.ON_THE_FLOOR}),
+    Position.KNEELING: frozenset({Movement.ON_THE_FLOOR, Movement.KNEELING}),
+    Position.HALF_KNEELING: frozenset({Movement.ON_THE_FLOOR, Movement.KNEELING}),
+    Position.TABLETOP: frozenset({Movement.ON_THE_FLOOR, Movement.KNEELING}),
+    Position.LYING_BACK: frozenset({Movement.ON_THE_FLOOR, Movement.LYING_ON_BACK}),
+    Position.LYING_FRONT: frozenset({Movement.ON_THE_FLOOR, Movement.LYING_ON_FRONT}),
+    Position.SIDE_LYING: frozenset({Movement.ON_THE_FLOOR}),
+}
+
+# Required and never empty: a stretch nobody has tagged cannot pass as safe.
+Movements = Annotated[frozenset[Movement], Field(min_length=1)]
+
+
 class Stretch(BaseModel):
     """One stretch or mobility drill, as the card shows it."""
 
@@ -64,6 +117,7 @@ class Stretch(BaseModel):
     level: int = Field(ge=1, le=3)
     equipment: tuple[Equipment, ...] = Field(min_length=1)
     position: Position
+    movements: Movements
     steps: tuple[Text, ...] = Field(min_length=3, max_length=8)
     hold_seconds: int | None = Field(default=None, ge=5, le=180)
     reps: int | None = Field(default=None, ge=1, le=30)
@@ -72,8 +126,33 @@ class Stretch(BaseModel):
     cues: tuple[Text, ...] = Field(min_length=1, max_length=5)
     stop_if: tuple[Text, ...] = Field(min_length=1, max_length=4)
     easier: str = Sentence
+    easier_movements: Movements  # the easier variant's own, complete list
     harder: str = Sentence
+    harder_movements: Movements
     sources: tuple[Text, ...] = Field(min_length=1)
+
+    @field_validator("movements", "easier_movements", "harder_movements")
+    @classmethod
+    def _says_where(cls, movements: frozenset[Movement]) -> frozenset[Movement]:
+        if not movements & PLACES:
+            raise ValueError(f"say where it is done: one of {sorted(p.value for p in PLACES)}")
+        if movements & ON_THE_FLOOR_ONLY and Movement.ON_THE_FLOOR not in movements:
+            raise ValueError("kneeling and lying are on the floor: add 'on_the_floor'")
+        return movements
+
+    @field_validator("movements")
+    @classmethod
+    def _match_the_position(
+        cls, movements: frozenset[Movement], info: ValidationInfo
+    ) -> frozenset[Movement]:
+        position = info.data.get("position")
+        if not isinstance(position, Position):  # the position itself was invalid
+            return movements
+        missing = POSITION_MOVEMENTS[position] - movements
+        if missing:
+            names = sorted(movement.value for movement in missing)
+            raise ValueError(f"starting {position.value!r} needs {names} listed")
+        return movements
 
     @model_validator(mode="after")
     def _dose_is_hold_or_reps(self) -> Stretch:
@@ -84,6 +163,10 @@ class Stretch(BaseModel):
         if Equipment.NONE in self.equipment and len(self.equipment) > 1:
             raise ValueError("equipment 'none' cannot be combined with other equipment")
         return self
+
+    def variant_movements(self, *, easier: bool) -> frozenset[Movement]:
+        """What the easier or harder way of doing this stretch asks of the body."""
+        return self.easier_movements if easier else self.harder_movements
 
 
 class StretchLibrary:

@@ -38,7 +38,8 @@ class Base(DeclarativeBase):
 
 
 class User(Base):
-    """A Telegram user (private chat) and their settings. Nothing about their health."""
+    """A Telegram user (private chat) and their settings. Of their health, only the answers to
+    the three stretch safety questions."""
 
     __tablename__ = "users"
 
@@ -61,6 +62,11 @@ class User(Base):
     snooze_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # Set when a red-flag check advised care: reminders wait until the user says they were seen.
     on_hold_since: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The stretch safety answers (domain.precautions.PrecautionAnswers): two bits a question,
+    # 0 = none asked yet. Which stretches are safe follows from them; nothing else is kept.
+    precaution_answers: Mapped[int] = mapped_column(
+        SmallInteger, default=0, server_default=text("0")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

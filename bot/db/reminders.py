@@ -61,6 +61,7 @@ class DueUser:
     reminder_days: int
     focus_areas: list[str]
     level: int
+    precaution_answers: int
 
 
 StretchChooser = Callable[[DueUser, list[str]], str]
@@ -128,6 +129,7 @@ async def _claim_users(
             User.reminder_days,
             User.focus_areas,
             User.level,
+            User.precaution_answers,
         )
         .execution_options(synchronize_session=False)
     )
@@ -144,6 +146,7 @@ async def _claim_users(
             reminder_days=row[5],
             focus_areas=list(row[6] or []),
             level=row[7],
+            precaution_answers=row[8],
         )
         for row in rows
     ]

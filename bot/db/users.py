@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.dialect import insert_for
 from bot.db.models import User
+from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
 from bot.domain.reminders import ReminderSettings, next_daily_due
 from bot.domain.schedule import EVERY_DAY
 
@@ -44,6 +45,7 @@ async def ensure_user(session: AsyncSession, user_id: int, chat_id: int, now: da
                 level=1,
                 paused=False,
                 paused_until=None,
+                precaution_answers=0,
                 active=True,
                 created_at=now,
                 updated_at=now,
@@ -69,6 +71,28 @@ def reminder_settings(user: User) -> ReminderSettings:
         paused_until=user.paused_until,
         on_hold=user.on_hold_since is not None,
     )
+
+
+def precautions_of(user: User) -> PrecautionAnswers:
+    return PrecautionAnswers.stored(user.precaution_answers)
+
+
+async def record_precaution_answer(
+    session: AsyncSession, user_id: int, precaution: Precaution, answer: Answer, now: datetime
+) -> tuple[User, PrecautionAnswers] | None:
+    """Store one stretch safety answer: the updated user and the answers before it, or None
+    when there is no such user.
+
+    The row is locked, so of two quick presses on a last question only one sees the
+    questions incomplete before it.
+    """
+    user = await session.get(User, user_id, with_for_update=True)
+    if user is None:
+        return None
+    before = precautions_of(user)
+    user.precaution_answers = before.with_answer(precaution, answer).code
+    user.updated_at = now
+    return user, before
 
 
 def reschedule(user: User, now: datetime) -> None:

@@ -1,68 +1,81 @@
-"""Which stretch to show next: varied, in the user's focus areas, near their level."""
+"""Which stretch to show next: safe for the user, varied, in their focus areas, near their
+level."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Collection, Sequence
 
-from bot.catalog.stretches import Stretch
+from bot.catalog.stretches import Movement, Stretch
+from bot.domain.precautions import EVERY_PRECAUTION, is_allowed
 
 # How many of the most recent stretches to avoid repeating when there is choice.
 RECENT_WINDOW = 5
 
 
 class StretchPicker:
-    """Picks stretches from one library; the focus and level filters are worked out once per
-    (focus areas, level) and kept, since reminders pick thousands of times in a row."""
+    """Picks stretches from one library; the safety, focus and level filters are worked out
+    once per (forbidden movements, focus areas, level) and kept, since reminders pick
+    thousands of times in a row."""
 
     def __init__(self, stretches: Sequence[Stretch]) -> None:
         if not stretches:
             raise ValueError("no stretches to pick from")
         self._stretches = tuple(stretches)
-        self._tiers: dict[tuple[frozenset[str], int], tuple[tuple[Stretch, ...], ...]] = {}
+        if not any(is_allowed(s.movements, EVERY_PRECAUTION) for s in self._stretches):
+            raise ValueError("no stretch is safe under every precaution")
+        self._tiers: dict[
+            tuple[frozenset[Movement], frozenset[str], int], tuple[tuple[Stretch, ...], ...]
+        ] = {}
 
     def pick(
         self,
         *,
+        forbidden: frozenset[Movement],
         focus_areas: Collection[str] = (),
         level: int = 1,
         recent_ids: Sequence[str] = (),
         rng: random.Random | None = None,
     ) -> Stretch:
-        """Pick one stretch, relaxing the filters in order until something is left.
+        """Pick one stretch that uses none of the ``forbidden`` movements, relaxing the other
+        filters in order until something is left.
 
         Preference: in a focus area (when any are set), at or below the user's level, not
-        among the last few shown. Relaxed in this order: the level, then variety; the user's
-        chosen focus goes last.
+        among the last few shown. Relaxed in this order: the level, then variety, then the
+        user's chosen focus (when every stretch of it is ruled out, or there is nothing
+        else). Safety is never relaxed.
         """
         rng = rng or random.Random()
         recent = set(recent_ids[:RECENT_WINDOW])
-        at_level, in_focus, everything = self._tiers_for(frozenset(focus_areas), level)
-        for tier, avoid_recent in (
-            (at_level, True),
-            (in_focus, True),
-            (in_focus, False),
-            (everything, True),
+        for tier, avoid_recent in zip(
+            self._tiers_for(forbidden, frozenset(focus_areas), level),
+            (True, True, False, True, True, False),
+            strict=True,
         ):
             candidates = [s for s in tier if s.id not in recent] if avoid_recent else tier
             if candidates:
                 return rng.choice(candidates)
-        return rng.choice(everything)
+        # Only reachable with movements beyond the precautions': the constructor checked
+        # that some stretch survives every precaution at once.
+        raise ValueError(f"no stretch avoids {sorted(m.value for m in forbidden)}")
 
-    def _tiers_for(self, focus: frozenset[str], level: int) -> tuple[tuple[Stretch, ...], ...]:
-        key = (focus, level)
+    def _tiers_for(
+        self, forbidden: frozenset[Movement], focus: frozenset[str], level: int
+    ) -> tuple[tuple[Stretch, ...], ...]:
+        key = (forbidden, focus, level)
         if key not in self._tiers:
-            in_focus = tuple(
-                s for s in self._stretches if not focus or any(a in focus for a in s.areas)
-            )
+            safe = tuple(s for s in self._stretches if is_allowed(s.movements, forbidden))
+            safe_at_level = tuple(s for s in safe if s.level <= level)
+            in_focus = tuple(s for s in safe if not focus or any(a in focus for a in s.areas))
             at_level = tuple(s for s in in_focus if s.level <= level)
-            self._tiers[key] = (at_level, in_focus, self._stretches)
+            self._tiers[key] = (at_level, in_focus, in_focus, safe_at_level, safe, safe)
         return self._tiers[key]
 
 
 def pick_stretch(
     stretches: Sequence[Stretch],
     *,
+    forbidden: frozenset[Movement],
     focus_areas: Collection[str] = (),
     level: int = 1,
     recent_ids: Sequence[str] = (),
@@ -70,7 +83,7 @@ def pick_stretch(
 ) -> Stretch:
     """One pick from ``stretches`` (see ``StretchPicker.pick``)."""
     return StretchPicker(stretches).pick(
-        focus_areas=focus_areas, level=level, recent_ids=recent_ids, rng=rng
+        forbidden=forbidden, focus_areas=focus_areas, level=level, recent_ids=recent_ids, rng=rng
     )
 
 

@@ -17,7 +17,7 @@ from telegram.ext import (
 
 from bot.catalog.stretches import Area
 from bot.db.models import User
-from bot.db.users import ensure_user, get_user, reminder_settings, reschedule
+from bot.db.users import ensure_user, get_user, precautions_of, reminder_settings, reschedule
 from bot.domain.picking import toggle_area
 from bot.domain.reminders import pause_until
 from bot.domain.schedule import toggle_day
@@ -55,7 +55,9 @@ def _screen(svc: Services, user: User) -> tuple[str, InlineKeyboardMarkup]:
     now = svc.clock.now()
     settings = reminder_settings(user)
     return (
-        screens.render_settings(settings, user.next_due_at, now, user.focus_areas),
+        screens.render_settings(
+            settings, user.next_due_at, now, user.focus_areas, precautions_of(user)
+        ),
         screens.settings_keyboard(settings, now),
     )
 

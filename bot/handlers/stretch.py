@@ -15,12 +15,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.catalog.stretches import Stretch
 from bot.db import activity
 from bot.db.models import User
-from bot.db.users import get_user, reschedule
+from bot.db.users import get_user, precautions_of, reschedule
 from bot.domain.activity import ActivityKind, current_streak
 from bot.domain.picking import adjusted_level
+from bot.domain.precautions import forbidden_movements, is_allowed
 from bot.handlers.common import answer_quietly, current_user, drop_keyboard, reply
 from bot.render.callbacks import Action, decode, pattern
 from bot.render.illustrations import illustration_png
+from bot.render.precautions import Origin, render_question, render_variant_withheld
 from bot.render.redflags_buttons import resume_after_hold_keyboard
 from bot.render.stretch_card import (
     illustration_caption,
@@ -55,11 +57,20 @@ async def send_stretch(update: Update, svc: Services, user: User) -> None:
     if user.on_hold_since is not None:
         await reply(update, ON_HOLD, resume_after_hold_keyboard())
         return
+    precautions = precautions_of(user)
+    unasked = precautions.next_unasked()
+    if unasked is not None:  # the safety questions come first, once
+        await reply(update, *render_question(unasked, precautions, Origin.FIRST_RUN))
+        return
     async with svc.transaction() as session:
         now = svc.clock.now()
         recent = (await activity.recent_stretches(session, [user.id], now)).get(user.id, [])
         stretch = svc.picker.pick(
-            focus_areas=user.focus_areas, level=user.level, recent_ids=recent, rng=svc.rng
+            forbidden=forbidden_movements(precautions),
+            focus_areas=user.focus_areas,
+            level=user.level,
+            recent_ids=recent,
+            rng=svc.rng,
         )
         await activity.log_activity(session, user.id, ActivityKind.SHOWN, now, stretch.id)
     await _send_illustration(update, svc, stretch)
@@ -152,7 +163,12 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         if easier
         else "\n\nI'll suggest more challenging stretches from now on."
     )
-    await reply(update, render_variant(stretch, easier=easier) + note)
+    precautions = precautions_of(user)
+    if is_allowed(stretch.variant_movements(easier=easier), forbidden_movements(precautions)):
+        text = render_variant(stretch, easier=easier)
+    else:
+        text = render_variant_withheld(stretch, easier=easier, answers=precautions)
+    await reply(update, text + note)
 
 
 async def _lift_hold(svc: Services, user: User) -> User:

@@ -24,6 +24,7 @@ from bot.db.reminders import (
     reclaim_abandoned,
     start_sending,
 )
+from bot.domain.precautions import EVERY_PRECAUTION, forbidden_for_stored
 from bot.domain.reminders import DeliveryKind, DeliveryStatus
 from bot.reminders.sender import OutgoingMessage, ReminderSender, SendResult
 from bot.render.stretch_card import reminder_card_keyboard, render_stretch_card
@@ -146,6 +147,7 @@ class ReminderTicker:
 
     def _choose_stretch(self, user: DueUser, recent_ids: list[str]) -> str:
         return self._svc.picker.pick(
+            forbidden=forbidden_for_stored(user.precaution_answers),
             focus_areas=user.focus_areas,
             level=user.level,
             recent_ids=recent_ids,
@@ -162,7 +164,10 @@ class ReminderTicker:
         key = (stretch_id, kind)
         card = self._cards.get(key)
         if card is None:
-            stretch = self._svc.stretches.get(stretch_id or "") or self._svc.stretches.all()[0]
+            # A stretch the library no longer has: one safe under every precaution instead.
+            stretch = self._svc.stretches.get(stretch_id or "") or self._svc.picker.pick(
+                forbidden=EVERY_PRECAUTION, rng=self._svc.rng
+            )
             card = self._cards[key] = (
                 render_stretch_card(stretch, heading=HEADINGS[kind]),
                 reminder_card_keyboard(stretch),

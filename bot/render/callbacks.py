@@ -44,6 +44,10 @@ class Action(StrEnum):
     PAUSE_MENU = "pm"
     PAUSE = "p"
     RESUME = "r"
+    # Stretch safety questions (before a first stretch, and in settings)
+    SAFETY_MENU = "sf"
+    SAFETY_QUESTION = "sq"
+    SAFETY_ANSWER = "sa"
     # Red-flag check
     REDFLAGS_START = "rs"
     REDFLAGS_ANSWER = "ra"
@@ -138,6 +142,10 @@ ARG_SPECS: dict[Action, ArgSpec] = {
     # Bound to the confirmation message it is shown on (see handlers.privacy).
     Action.FORGET_CONFIRM: ArgSpec((MESSAGE_ID,)),
     Action.FORGET_CANCEL: NO_ARGS,
+    Action.SAFETY_MENU: NO_ARGS,
+    Action.SAFETY_QUESTION: ArgSpec((WORD,)),
+    # (precaution, answer: yes/no/skip, where it was asked: first run/settings)
+    Action.SAFETY_ANSWER: ArgSpec((WORD, _one_of("y", "n", "s"), _one_of("f", "s"))),
     Action.STRETCH_NOW: NO_ARGS,
     Action.SET_REMINDER: NO_ARGS,
 }

@@ -8,8 +8,10 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.precautions import PrecautionAnswers
 from bot.domain.schedule import describe_days
 from bot.render.callbacks import Action, encode
+from bot.render.precautions import answers_by_question, describe_answers
 
 
 def _yes_no(flag: object) -> str:
@@ -28,6 +30,7 @@ def render_data_summary(export: dict[str, list[dict[str, Any]]]) -> str:
         f"• Reminder: {escape(str(user['reminder_time'] or 'not set'))}, "
         f"{escape(describe_days(user['reminder_days']))}, timezone {escape(str(user['timezone']))}",
         f"• Focus areas: {escape(', '.join(user['focus_areas']) or 'none')}, level {user['level']}",
+        f"• Stretch safety answers: {escape(describe_answers(_precautions(user)))}",
         f"• Paused: {_yes_no(user['paused'])}; active: {_yes_no(user['active'])}",
         f"• Activity log: {len(export.get('activity', []))} entries (stretches shown and done)",
         f"• Reminder deliveries: {len(export.get('deliveries', []))}",
@@ -39,14 +42,26 @@ def render_data_summary(export: dict[str, list[dict[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
+def _precautions(user: dict[str, Any]) -> PrecautionAnswers:
+    return PrecautionAnswers.stored(int(user.get("precaution_answers") or 0))
+
+
 def export_file_bytes(export: dict[str, list[dict[str, Any]]]) -> bytes:
-    return json.dumps(export, indent=2, ensure_ascii=False, sort_keys=True).encode()
+    """The export as JSON; the safety answers in words rather than as their stored code."""
+    readable = {
+        **export,
+        "users": [
+            {**user, "precaution_answers": answers_by_question(_precautions(user))}
+            for user in export.get("users", [])
+        ],
+    }
+    return json.dumps(readable, indent=2, ensure_ascii=False, sort_keys=True).encode()
 
 
 FORGET_QUESTION = (
     "<b>Delete everything I store about you?</b>\n"
-    "Your settings, reminders, activity log and check outcomes will be gone for good. "
-    "This cannot be undone."
+    "Your settings, stretch safety answers, reminders, activity log and check outcomes will be "
+    "gone for good. This cannot be undone."
 )
 FORGET_DONE = (
     "Done: everything I stored about you is deleted. "

@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.stretches import Area
+from bot.domain.precautions import PrecautionAnswers
 from bot.domain.reminders import ReminderSettings, pause_active
 from bot.domain.schedule import DAY_ABBREVIATIONS, describe_days, describe_next, has_day
 from bot.domain.timeparse import format_time
 from bot.domain.timezones import REGION_ZONES, zone_label
 from bot.render.callbacks import Action, encode
+from bot.render.precautions import summarize_answers
 
 COMMON_TIMES = ("06:30", "07:00", "07:30", "08:00", "12:00", "12:30", "17:30", "18:00", "19:00",
                 "20:00", "21:00", "22:00")  # fmt: skip
@@ -40,7 +42,11 @@ def describe_status(settings: ReminderSettings, next_due: datetime | None, now: 
 
 
 def render_settings(
-    settings: ReminderSettings, next_due: datetime | None, now: datetime, focus: list[str]
+    settings: ReminderSettings,
+    next_due: datetime | None,
+    now: datetime,
+    focus: list[str],
+    precautions: PrecautionAnswers,
 ) -> str:
     zone = ZoneInfo(settings.zone)
     chosen_time = format_time(settings.reminder_time) if settings.reminder_time else "not set"
@@ -51,6 +57,7 @@ def render_settings(
         f"Timezone: <b>{escape(settings.zone)}</b>",
         f"Status: {escape(describe_status(settings, next_due, now))}",
         f"Focus: <b>{escape(describe_focus(focus))}</b>",
+        f"Stretch safety: <b>{escape(summarize_answers(precautions))}</b>",
     ]
     if settings.zone == "UTC":
         lines.append("Is UTC your local time? If not, tap <b>Timezone</b>.")
@@ -106,7 +113,10 @@ def settings_keyboard(settings: ReminderSettings, now: datetime) -> InlineKeyboa
         [
             [_button("⏰ Time", Action.TIME_MENU), _button("📅 Days", Action.DAYS_MENU)],
             [_button("🌍 Timezone", Action.ZONE_MENU), pause_or_resume],
-            [_button("🎯 Focus areas", Action.FOCUS_MENU)],
+            [
+                _button("🎯 Focus areas", Action.FOCUS_MENU),
+                _button("🛡 Stretch safety", Action.SAFETY_MENU),
+            ],
         ]
     )
 

@@ -96,8 +96,9 @@ ectopic pregnancy; the cauda equina warning card
 • children's hospital guidance on the limping child (Melbourne, Queensland)
 
 <b>Your data</b>
-Limber stores your settings, what it sent you and what you did, and only the outcome of a \
-check (never your answers). /mydata shows it all; /forget deletes it all."""
+Limber stores your settings, your answers to the three stretch safety questions, what it \
+sent you and what you did, and only the outcome of a red-flag check (never your answers). \
+/mydata shows it all; /forget deletes it all."""
 
 
 def render_snoozed(minutes: int, clock: str) -> str:

@@ -20,6 +20,7 @@ from bot.db.reminders import (
     start_sending,
 )
 from bot.db.users import ensure_user, reminder_settings, reschedule
+from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
 from bot.domain.reminders import DeliveryKind, DeliveryStatus, may_receive_reminders
 
 NOW = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # a Monday
@@ -82,6 +83,28 @@ async def test_due_users_are_claimed_once_and_the_queue_moves_on(
     user = await stored(sessions, 1)
     assert user.next_due_at == datetime(2026, 3, 3, 7, 0, tzinfo=UTC)
     assert await delivery_statuses(sessions) == {1: DeliveryStatus.PENDING.value}
+
+
+async def test_the_claim_hands_each_users_safety_answers_to_the_chooser(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    hip = PrecautionAnswers().with_answer(Precaution.HIP_REPLACEMENT, Answer.YES)
+    await add_user(sessions, 1, due=NOW - timedelta(seconds=3))
+    await add_user(sessions, 2, due=None, snooze=NOW - timedelta(seconds=1))
+    async with sessions() as session, session.begin():
+        for user_id in (1, 2):
+            user = await session.get(User, user_id)
+            assert user is not None
+            user.precaution_answers = hip.code + user_id - 1
+    seen: dict[int, int] = {}
+
+    def remember(user: DueUser, recent: list[str]) -> str:
+        seen[user.user_id] = user.precaution_answers
+        return "glute-bridge"
+
+    async with sessions() as session, session.begin():
+        await claim_due_reminders(session, NOW, limit=10, grace=GRACE, choose_stretch=remember)
+    assert seen == {1: hip.code, 2: hip.code + 1}
 
 
 async def test_downtime_within_grace_sends_once_late_older_is_skipped(

@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import activity
 from bot.db.models import User
+from bot.db.privacy import delete_user
 from bot.db.stats import UserCounts, count_users
-from bot.db.users import NotPrivateChat, ensure_user
+from bot.db.users import NotPrivateChat, ensure_user, precautions_of, record_precaution_answer
 from bot.domain.activity import ActivityKind
+from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
 
 NOW = datetime(2026, 3, 29, 6, 30, tzinfo=UTC)
 
@@ -115,3 +117,40 @@ async def test_first_messages_handled_at_once_create_one_user_without_an_error(
     async with sessions() as session:
         user = await session.get(User, 99)
     assert user is not None and user.focus_areas == [] and user.created_at == NOW
+
+
+async def test_safety_answers_start_unasked_are_stored_one_by_one_and_forgotten(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        new = await ensure_user(session, 9, 9, NOW)
+    assert precautions_of(new) == PrecautionAnswers() and new.precaution_answers == 0
+
+    for precaution, answer in [
+        (Precaution.HIP_REPLACEMENT, Answer.YES),
+        (Precaution.PREGNANCY, Answer.SKIPPED),
+        (Precaution.OSTEOPOROSIS, Answer.NO),
+    ]:
+        async with sessions() as session, session.begin():
+            recorded = await record_precaution_answer(session, 9, precaution, answer, NOW)
+        assert recorded is not None
+    async with sessions() as session:
+        stored = await session.get(User, 9)
+    assert stored is not None
+    answers = precautions_of(stored)
+    assert [answers.answer(p) for p in Precaution] == [Answer.YES, Answer.SKIPPED, Answer.NO]
+    async with sessions() as session, session.begin():
+        recorded = await record_precaution_answer(
+            session, 9, Precaution.HIP_REPLACEMENT, Answer.NO, NOW
+        )
+    assert recorded is not None and recorded[1] == answers  # the answers before this one
+    assert precautions_of(recorded[0]).answer(Precaution.HIP_REPLACEMENT) is Answer.NO
+
+    async with sessions() as session, session.begin():
+        assert (
+            await record_precaution_answer(session, 404, Precaution.PREGNANCY, Answer.NO, NOW)
+            is None
+        )
+        await delete_user(session, 9)
+    async with sessions() as session:
+        assert await session.get(User, 9) is None

@@ -16,6 +16,8 @@ from bot.catalog import Catalog, load_catalog
 from bot.clock import FakeClock
 from bot.config import DEFAULT_CONTENT_DIR, Settings
 from bot.db.models import User
+from bot.db.users import ensure_user
+from bot.domain.precautions import PrecautionAnswers
 from bot.reminders.tick import ReminderTicker, TickReport
 from bot.sandbox.models import SentMessage
 from bot.sandbox.server import FakeBotApi
@@ -61,6 +63,12 @@ class Chat:
     async def tick(self) -> TickReport:
         return await self.ticker.tick()
 
+    async def answer_safety_questions(self, answers: PrecautionAnswers) -> None:
+        """Store the stretch safety answers as if the user had given them."""
+        async with self.services.transaction() as session:
+            user = await ensure_user(session, self.chat_id, self.chat_id, self.clock.now())
+            user.precaution_answers = answers.code
+
     async def user(self) -> User:
         async with self.services.sessions() as session:
             user = await session.get(User, self.chat_id)
@@ -101,6 +109,16 @@ def settings_overrides() -> dict[str, object]:
     return {}
 
 
+NO_TO_EVERY_SAFETY_QUESTION = PrecautionAnswers(0b010101)
+
+
+@pytest.fixture
+def safety_answers() -> PrecautionAnswers | None:
+    """The chat's user has answered No to the stretch safety questions, so tests about other
+    things get a stretch at once; override with None for a user who was never asked."""
+    return NO_TO_EVERY_SAFETY_QUESTION
+
+
 @pytest.fixture
 async def api(clock: FakeClock) -> AsyncIterator[FakeBotApi]:
     # Telegram's message dates follow the test's clock, as they follow real time in production.
@@ -137,7 +155,10 @@ async def chat(
     catalog: Catalog,
     clock: FakeClock,
     settings_overrides: dict[str, object],
+    safety_answers: PrecautionAnswers | None,
 ) -> AsyncIterator[Chat]:
     """The bot running against the sandbox with a fresh SQLite file and an injected clock."""
     async with running_bot(api, sqlite_url, catalog, clock, **settings_overrides) as running:
+        if safety_answers is not None:
+            await running.answer_safety_questions(safety_answers)
         yield running

@@ -114,13 +114,13 @@ async def test_added_to_a_group_the_bot_says_once_where_it_works(
 
 async def test_channel_posts_get_no_answer(chat: Chat, api: FakeBotApi) -> None:
     channel = api.create_channel()
+    before = await all_rows(chat)
     sent = await api.publish_channel_post(channel, "/stretch")
     assert sent.channel_post is not None
     await api.edit_user_message(channel, sent.channel_post.message_id, "/redflags")
     await settle(api)
     assert api.messages(channel) == []
-    async with chat.services.sessions() as session:
-        assert (await session.execute(select(Base.metadata.tables["users"]))).all() == []
+    assert await all_rows(chat) == before
 
 
 async def test_edited_messages_never_run_a_command_again(chat: Chat, api: FakeBotApi) -> None:

@@ -22,7 +22,7 @@ from bot.render.callbacks import Action
 from bot.render.texts import COMMANDS
 from bot.sandbox.models import GROUP_ANONYMOUS_BOT, FakeUser, SentMessage
 from bot.sandbox.server import FakeBotApi
-from tests.e2e.conftest import CHAT_ID, Chat
+from tests.e2e.conftest import CHAT_ID, NO_TO_EVERY_SAFETY_QUESTION, Chat
 from tests.e2e.test_groups import settle
 
 SEED = 20261130
@@ -96,6 +96,7 @@ def settings_overrides() -> dict[str, object]:
 async def victim(chat: Chat) -> Chat:
     """Another user of the same bot, with settings and activity."""
     other = Chat(chat.api, chat.clock, chat.ticker, chat.services, chat_id=VICTIM_ID)
+    await other.answer_safety_questions(NO_TO_EVERY_SAFETY_QUESTION)
     await other.say("/timezone Europe/Lisbon", replies=2)
     await other.say("/time 06:45", replies=2)
     _, card = await other.say("/stretch", replies=2)

@@ -34,6 +34,8 @@ SAMPLE_ARGS: dict[Action, tuple[str, ...]] = {
     Action.REDFLAGS_ANSWER: ("1", "s0b2xk", "1ny"),
     Action.REDFLAGS_BACK: ("1", "s0b2xk", ""),
     Action.FORGET_CONFIRM: ("12345",),
+    Action.SAFETY_QUESTION: ("hip",),
+    Action.SAFETY_ANSWER: ("bone", "n", "f"),
 }
 
 

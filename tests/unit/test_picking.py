@@ -5,12 +5,19 @@ from datetime import date
 
 import pytest
 
-from bot.catalog.stretches import Stretch
+from bot.catalog.stretches import Movement, Stretch
 from bot.domain.activity import current_streak
-from bot.domain.picking import adjusted_level, pick_stretch, toggle_area
+from bot.domain.picking import StretchPicker, adjusted_level, pick_stretch, toggle_area
+
+NOTHING: frozenset[Movement] = frozenset()
 
 
-def make(stretch_id: str, areas: tuple[str, ...] = ("glutes",), level: int = 1) -> Stretch:
+def make(
+    stretch_id: str,
+    areas: tuple[str, ...] = ("glutes",),
+    level: int = 1,
+    movements: tuple[str, ...] = ("standing",),
+) -> Stretch:
     return Stretch.model_validate(
         {
             "id": stretch_id,
@@ -20,6 +27,9 @@ def make(stretch_id: str, areas: tuple[str, ...] = ("glutes",), level: int = 1) 
             "level": level,
             "equipment": ["none"],
             "position": "standing",
+            "movements": movements,
+            "easier_movements": movements,
+            "harder_movements": movements,
             "steps": ["Stand tall.", "Move gently.", "Come back."],
             "hold_seconds": 30,
             "sides": "each",
@@ -40,9 +50,10 @@ LIBRARY = [
 ]
 
 
-def picks(**kwargs: object) -> set[str]:
+def picks(library: list[Stretch] = LIBRARY, **kwargs: object) -> set[str]:
     rng = random.Random(1)
-    return {pick_stretch(LIBRARY, rng=rng, **kwargs).id for _ in range(200)}  # type: ignore[arg-type]
+    kwargs.setdefault("forbidden", NOTHING)
+    return {pick_stretch(library, rng=rng, **kwargs).id for _ in range(200)}  # type: ignore[arg-type]
 
 
 def test_focus_area_and_level_are_respected() -> None:
@@ -66,7 +77,37 @@ def test_no_focus_means_any_area() -> None:
 
 def test_empty_library_is_an_error() -> None:
     with pytest.raises(ValueError):
-        pick_stretch([])
+        pick_stretch([], forbidden=NOTHING)
+
+
+TWIST = frozenset({Movement.END_RANGE_TWIST})
+SAFETY_LIBRARY = [
+    make("twist-glutes", ("glutes",), 1, ("standing", "end_range_twist")),
+    make("twist-glutes-hard", ("glutes",), 3, ("standing", "end_range_twist")),
+    make("calm-quads", ("quads",), 1),
+    make("calm-quads-hard", ("quads",), 3),
+    make("twist-quads", ("quads",), 1, ("standing", "end_range_twist")),
+]
+
+
+def test_a_forbidden_movement_is_never_picked_even_against_focus_level_and_variety() -> None:
+    # Every glute stretch twists: leave the focus for safe ones, at the user's level first.
+    assert picks(SAFETY_LIBRARY, forbidden=TWIST, focus_areas=["glutes"]) == {"calm-quads"}
+    assert picks(SAFETY_LIBRARY, forbidden=TWIST, focus_areas=["glutes"], level=3) == {
+        "calm-quads",
+        "calm-quads-hard",
+    }
+    # The only safe stretches were all shown lately: repeat one rather than twist.
+    assert picks(
+        SAFETY_LIBRARY, forbidden=TWIST, recent_ids=["calm-quads", "calm-quads-hard"], level=3
+    ) == {"calm-quads", "calm-quads-hard"}
+    # Without the precaution the same request may twist.
+    assert "twist-glutes" in picks(SAFETY_LIBRARY, focus_areas=["glutes"])
+
+
+def test_a_library_with_nothing_safe_under_every_precaution_is_refused() -> None:
+    with pytest.raises(ValueError, match="every precaution"):
+        StretchPicker([make("twist", movements=("standing", "end_range_twist"))])
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ whatever users or content put in it."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -11,10 +12,11 @@ from telegram import InlineKeyboardMarkup
 from bot.catalog import Catalog, load_catalog
 from bot.catalog.stretches import Stretch
 from bot.config import DEFAULT_CONTENT_DIR
+from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
 from bot.domain.reminders import ReminderSettings
 from bot.render import settings as screens
 from bot.render.callbacks import MAX_BYTES
-from bot.render.privacy import render_data_summary
+from bot.render.privacy import export_file_bytes, render_data_summary
 from bot.render.stretch_card import (
     MAX_MESSAGE_CHARS,
     illustration_caption,
@@ -92,9 +94,12 @@ def test_fixed_texts_are_valid() -> None:
     ],
 )
 def test_settings_screens_are_valid(settings: ReminderSettings) -> None:
-    screen = screens.render_settings(settings, NOW + timedelta(hours=5), NOW, ["glutes"])
+    screen = screens.render_settings(
+        settings, NOW + timedelta(hours=5), NOW, ["glutes"], PrecautionAnswers()
+    )
     assert_fits(screen)
     assert "Focus: Glutes" in visible(screen)
+    assert "Stretch safety: not answered yet" in visible(screen)
     for text, keyboard in (
         (screen, screens.settings_keyboard(settings, NOW)),
         (screens.render_time_menu(), screens.time_menu_keyboard()),
@@ -125,6 +130,10 @@ def test_data_summary_is_valid() -> None:
                 "timezone": "Europe/Berlin",
                 "focus_areas": ["glutes"],
                 "level": 2,
+                "precaution_answers": PrecautionAnswers()
+                .with_answer(Precaution.HIP_REPLACEMENT, Answer.YES)
+                .with_answer(Precaution.PREGNANCY, Answer.SKIPPED)
+                .code,
                 "paused": False,
                 "active": True,
                 "created_at": NOW.isoformat(),
@@ -135,3 +144,13 @@ def test_data_summary_is_valid() -> None:
     }
     summary = visible(render_data_summary(export))
     assert "Weekdays" in summary and "Activity log: 3 entries" in summary
+    assert (
+        "Stretch safety answers: Hip replacement: yes; Pregnant, past 12 weeks: skipped; "
+        "Osteoporosis: not answered yet" in summary
+    )
+    exported = json.loads(export_file_bytes(export))
+    assert exported["users"][0]["precaution_answers"] == {
+        "Hip replacement": "yes",
+        "Pregnant, past 12 weeks": "skipped",
+        "Osteoporosis": "not answered yet",
+    }

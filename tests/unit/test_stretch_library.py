@@ -10,11 +10,12 @@ import pytest
 import yaml
 
 from bot.catalog.loading import ContentError
-from bot.catalog.stretches import Area, Stretch, StretchLibrary, load_stretches
+from bot.catalog.stretches import Area, Movement, Stretch, StretchLibrary, load_stretches
 
 REPO_ROOT = Path(__file__).parents[2]
 STRETCH_DIR = REPO_ROOT / "content" / "stretches"
 SEED_DIR = REPO_ROOT.parent / "shared" / "seeds"
+M = Movement
 
 RUN_LENGTH = 9
 TELEGRAM_LIMIT = 4096
@@ -123,6 +124,78 @@ def test_seed_exercises_keep_their_key_facts(library: StretchLibrary) -> None:
     assert any("warm" in cue.lower() for cue in warm_up.cues)
 
 
+# --- movements, read as a physiotherapist would ----------------------------------------------
+
+WELL_KNOWN = {
+    "pigeon-pose": {M.ON_THE_FLOOR, M.KNEELING, M.HIP_FLEXION_PAST_90, M.HIP_CROSSING_MIDLINE},
+    "fire-log-pose": {
+        M.ON_THE_FLOOR,
+        M.HIP_FLEXION_PAST_90,
+        M.HIP_CROSSING_MIDLINE,
+        M.LOADED_FORWARD_BEND,
+    },
+    "seated-figure-four": {M.ON_A_CHAIR, M.HIP_FLEXION_PAST_90, M.HIP_CROSSING_MIDLINE},
+    "lying-figure-four": {
+        M.ON_THE_FLOOR,
+        M.LYING_ON_BACK,
+        M.HIP_FLEXION_PAST_90,
+        M.HIP_CROSSING_MIDLINE,
+    },
+    "knee-to-opposite-shoulder": {
+        M.ON_THE_FLOOR,
+        M.LYING_ON_BACK,
+        M.HIP_FLEXION_PAST_90,
+        M.HIP_CROSSING_MIDLINE,
+    },
+    "knees-to-chest": {
+        M.ON_THE_FLOOR,
+        M.LYING_ON_BACK,
+        M.HIP_FLEXION_PAST_90,
+        M.LOADED_FORWARD_BEND,
+    },
+    "childs-pose": {M.ON_THE_FLOOR, M.KNEELING, M.HIP_FLEXION_PAST_90, M.LOADED_FORWARD_BEND},
+    "lying-knee-drop-twist": {
+        M.ON_THE_FLOOR,
+        M.LYING_ON_BACK,
+        M.HIP_CROSSING_MIDLINE,
+        M.HIP_INTERNAL_ROTATION,
+        M.END_RANGE_TWIST,
+    },
+    "ninety-ninety-switches": {M.ON_THE_FLOOR, M.HIP_FLEXION_PAST_90, M.HIP_INTERNAL_ROTATION},
+    "deep-squat-hold": {M.STANDING, M.HIP_FLEXION_PAST_90},
+    "sphinx-pose": {M.ON_THE_FLOOR, M.LYING_ON_FRONT},
+    "standing-quad": {M.STANDING},
+    "glute-bridge": {M.ON_THE_FLOOR, M.LYING_ON_BACK},
+}
+
+
+@pytest.mark.parametrize("stretch_id", sorted(WELL_KNOWN))
+def test_well_known_stretches_carry_their_movements(
+    library: StretchLibrary, stretch_id: str
+) -> None:
+    stretch = library.get(stretch_id)
+    assert stretch is not None and stretch.movements == WELL_KNOWN[stretch_id]
+
+
+def test_variants_that_change_the_movement_say_so(library: StretchLibrary) -> None:
+    def stretch(stretch_id: str) -> Stretch:
+        found = library.get(stretch_id)
+        assert found is not None, stretch_id
+        return found
+
+    # Pigeon's easier way is the lying figure-four: on the back, not kneeling.
+    assert stretch("pigeon-pose").easier_movements == stretch("lying-figure-four").movements
+    # ... and its harder way folds forward over the front leg.
+    assert M.LOADED_FORWARD_BEND in stretch("pigeon-pose").harder_movements
+    # Cat-cow's easier way is seated, rounding the back under the trunk's weight.
+    assert stretch("cat-cow").easier_movements == {M.ON_A_CHAIR, M.LOADED_FORWARD_BEND}
+    # A partial knee drop is no longer an end-range twist; the harder one crosses the knees.
+    assert M.END_RANGE_TWIST not in stretch("lying-knee-drop-twist").easier_movements
+    assert M.END_RANGE_TWIST in stretch("lying-knee-drop-twist").harder_movements
+    # The lower leg of the easier strap stretch stays below a right angle at the hip.
+    assert M.HIP_FLEXION_PAST_90 not in stretch("lying-strap-hamstring").easier_movements
+
+
 # --- wording --------------------------------------------------------------------------------
 
 
@@ -194,8 +267,32 @@ def test_a_valid_copy_loads(tmp_path: Path) -> None:
         (lambda data: data.update(colour="red"), "colour"),
         (lambda data: data.pop("purpose"), "purpose"),
         (lambda data: data.pop("stop_if"), "stop_if"),
+        (lambda data: data.pop("movements"), "movements"),
+        (lambda data: data.update(movements=[]), "movements"),
+        (lambda data: data.update(movements=["on_the_floor", "cartwheel"]), "movements"),
+        (lambda data: data.update(movements=["lying_on_back"]), "movements"),
+        (lambda data: data.update(movements=["hip_flexion_past_90"]), "movements"),
+        (lambda data: data.update(movements=["standing"]), "movements"),
+        (lambda data: data.pop("easier_movements"), "easier_movements"),
+        (lambda data: data.update(harder_movements=[]), "harder_movements"),
     ],
-    ids=["bad-level", "bad-area", "bad-sides", "too-few-steps", "extra", "no-purpose", "no-stop"],
+    ids=[
+        "bad-level",
+        "bad-area",
+        "bad-sides",
+        "too-few-steps",
+        "extra",
+        "no-purpose",
+        "no-stop",
+        "untagged",
+        "empty-tags",
+        "unknown-tag",
+        "lying-not-on-the-floor",
+        "nowhere",
+        "tags-contradict-the-position",
+        "untagged-easier-variant",
+        "untagged-harder-variant",
+    ],
 )
 def test_a_bad_field_names_the_file_and_the_field(tmp_path: Path, change: Any, field: str) -> None:
     data = _valid_data()
