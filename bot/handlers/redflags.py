@@ -2,8 +2,8 @@
 
 The answers travel inside the buttons (see ``render.redflags_buttons``), so the check survives
 a restart and is never stored; only the outcome tier, its time and the check's identity are
-saved, once per check. The ConversationHandler adds /cancel and the polite end after a
-stretch of idleness.
+saved, once per check. The ConversationHandler adds /cancel, the polite end after a stretch
+of idleness, and a reminder to use the buttons when someone types during the check.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     ConversationHandler,
+    MessageHandler,
     TypeHandler,
+    filters,
 )
 from telegram.warnings import PTBUserWarning
 
@@ -30,6 +32,7 @@ from bot.db.checks import record_check
 from bot.db.models import User
 from bot.db.users import ensure_user, get_user, reschedule
 from bot.domain.redflags import Outcome, common_length, next_step, progress
+from bot.domain.symptom_text import concern
 from bot.handlers.common import answer_quietly, drop_keyboard, local_emergency, reply, show
 from bot.render.callbacks import Action, decode
 from bot.render.redflags import (
@@ -42,6 +45,7 @@ from bot.render.redflags import (
     render_intro,
     render_outcome,
     render_question,
+    render_symptom_reply,
 )
 from bot.render.redflags_buttons import CheckId, decode_state, new_check, question_keyboard
 from bot.services import Services, services
@@ -174,6 +178,15 @@ async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
+async def on_text_during_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Typing during the check: the emergency line if the words call for it, then the buttons."""
+    message = update.effective_message
+    text = message.text if message is not None and message.text else ""
+    emergency = await local_emergency(update, services(context))
+    await reply(update, render_symptom_reply(concern(text), emergency, in_check=True))
+    return ASKING
+
+
 async def on_timeout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     minutes = round(services(context).settings.redflags_idle_seconds / 60)
     text = TIMED_OUT.format(minutes=minutes)
@@ -194,6 +207,10 @@ def register(application: Application, idle_seconds: float) -> None:  # type: ig
     stop = CallbackQueryHandler(on_stop, pattern=f"^1:{Action.REDFLAGS_STOP.value}$")
     start_button = CallbackQueryHandler(start_check, pattern=f"^1:{Action.REDFLAGS_START.value}$")
     command = CommandHandler("redflags", start_check)
+    typed = MessageHandler(
+        filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED & filters.TEXT & ~filters.COMMAND,
+        on_text_during_check,
+    )
     # Handlers returning a state are typed BaseHandler[..., int]; the list wants ..., object.
     in_check: list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, object]] = [
         answers,  # type: ignore[list-item]
@@ -209,7 +226,7 @@ def register(application: Application, idle_seconds: float) -> None:  # type: ig
             # Answer buttons are entry points too: after a restart, a press carries the check.
             entry_points=in_check,
             states={
-                ASKING: in_check,
+                ASKING: [*in_check, typed],  # type: ignore[list-item]
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, on_timeout)],
             },
             fallbacks=[CommandHandler("cancel", on_cancel)],

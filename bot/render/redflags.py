@@ -13,6 +13,7 @@ from typing import Final
 from bot.catalog.redflags import Checklist, Item, Tier
 from bot.domain.emergency_numbers import COMMON_NUMBERS, EmergencyNumber
 from bot.domain.redflags import Outcome, Question, Tick
+from bot.domain.symptom_text import Concern
 
 MAX_MESSAGE_CHARS: Final = 4096
 _NAMED_UNSURE: Final = 3
@@ -24,11 +25,29 @@ TIMED_OUT = (
     "I closed the red-flag check after {minutes} minutes without an answer. Nothing was saved. "
     "Send /redflags to start again."
 )
+USE_THE_BUTTONS = (
+    "Please answer with the buttons under the question above. "
+    "Send /cancel if you want to stop the check."
+)
 _RESUME_HOW = "When they have, send /stretch and tap <b>I've been checked, resume</b>."
 HOLD_NOTE_REMINDERS = (
     "⏸ I've paused your daily stretch reminders until a clinician has checked you. " + _RESUME_HOW
 )
 HOLD_NOTE_STRETCHES = "⏸ I'll hold back stretches until a clinician has checked you. " + _RESUME_HOW
+SYMPTOM_REPLY = (
+    "Sorry you're dealing with this. I can't judge symptoms from a message, but the red-flag "
+    "check can: it asks about the warning signs that mean pain needs a doctor, and how soon. "
+    "Send /redflags to start it. If you feel very unwell, don't wait: contact a doctor now."
+)
+EMERGENCY_WORDS_LINE = (
+    "🚨 Numbness between the legs, new trouble peeing or controlling your bladder or bowels, "
+    "new weakness in both legs, chest pain, fainting, or a fall you can't get up from mean "
+    "<b>emergency help now</b>: call the emergency number or go to an emergency department. "
+    "Don't wait for an appointment."
+)
+EMERGENCY_WORDS_NEXT = (
+    "If none of that fits, send /redflags: the check tells you how soon to get care."
+)
 DATA_DELETED_NOTE = (
     "🗑 You deleted your data with /forget, so nothing from this check was saved. "
     "Send /start if you want to use Limber again."
@@ -75,6 +94,26 @@ def same_day_line(emergency: EmergencyNumber | None) -> str:
         f"📞 Call <b>{_esc(helpline.number)}</b> ({_esc(helpline.name)}), "
         "or your doctor's same-day service."
     )
+
+
+def render_symptom_reply(
+    concern: Concern, emergency: EmergencyNumber | None, *, in_check: bool
+) -> str:
+    """The answer to free text: the emergency line first where it fits, then the way on.
+
+    Never a stretch: a message about pain is answered with the red-flag check (or, during
+    the check, with a reminder to use its buttons).
+    """
+    lines = []
+    if concern is Concern.EMERGENCY:
+        lines.append(EMERGENCY_WORDS_LINE + "\n" + emergency_info_line(emergency))
+    if in_check:
+        lines.append(USE_THE_BUTTONS)
+    elif concern is Concern.EMERGENCY:
+        lines.append(EMERGENCY_WORDS_NEXT)
+    else:
+        lines.append(SYMPTOM_REPLY)
+    return "\n\n".join(lines)
 
 
 def render_intro(checklist: Checklist, emergency: EmergencyNumber | None, questions: int) -> str:

@@ -283,3 +283,23 @@ async def test_overflowing_and_future_stamped_buttons_say_the_check_ended(chat: 
     ):
         assert "ended" in await chat.press_data(question.message_id, forged)
     assert await checks(chat) == []
+
+
+async def test_typing_during_the_check_points_to_the_buttons(chat: Chat) -> None:
+    question = await start(chat)
+    [plain] = await chat.say("my back hurts a lot")
+    assert "buttons" in plain.text and "/stretch" not in plain.text
+    [urgent] = await chat.say("I can't feel my legs")
+    assert urgent.text.startswith("🚨") and "buttons" in urgent.text
+    [second] = await chat.press("No", message_id=question.message_id)  # the check goes on
+    assert second.text.startswith("Question 2 of")
+
+
+async def test_free_text_about_symptoms_offers_the_check_first(chat: Chat) -> None:
+    await chat.say("/timezone Europe/London", replies=2)
+    [pain] = await chat.say("my back hurts a lot")
+    assert "/redflags" in pain.text and "/stretch" not in pain.text
+    [numb] = await chat.say("numb down there")
+    assert numb.text.startswith("🚨") and "call 999" in numb.text and "/redflags" in numb.text
+    [hello] = await chat.say("hello")
+    assert "/stretch" in hello.text  # nothing about symptoms: the usual pointer
