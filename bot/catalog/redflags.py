@@ -1,40 +1,49 @@
-"""The /redflags checklist: gating questions, red-flag items and outcome texts from one YAML file.
+"""The /redflags checklist: questions in asking order, outcome texts and advice, from one YAML file.
 
-Gates are short questions about the user ("Are you under 18?") whose answers decide which
-later questions apply. A question's ``only_if`` lists ``gate=option`` references; it is asked
-when ANY of them was chosen (an empty list means always asked). Items are yes/no/unsure
-questions in one of three tiers. Texts shown as HTML may use only ``<b>`` and ``<i>``; labels
-shown on buttons or in summaries are plain text and escaped when rendered.
+Two kinds of question, listed together in the order they are asked:
 
-Every question, gate or item, is answered with the same kind of buttons: labels starting "Yes"
-and "No", and optionally "Not sure". So a gate's options are ``yes``, ``no`` and optionally
-``unsure``, in that order; ``check_checklist`` enforces it.
+- A **gate** is a multiple-choice question that flags nothing by itself; its answer decides
+  which later questions apply ("Is the person with the pain under 18, or 50 or older?",
+  "Did this pain start after an accident, a fall or an injury?").
+- An **item** is one red flag of the reference, answered Yes / No / Not sure, in a tier.
+  An *implied* item is never asked: it is ticked when its conditions hold (a past cancer
+  plus this pain is a flag by itself, so the cancer question ticks it).
+
+A question's ``only_if`` lists conditions that must ALL hold: ``"age=65+|50-64"`` (that
+earlier question was answered with one of these options) or ``"pregnant!=yes|unsure"`` (it
+was not, or was not asked at all). Texts shown as HTML may use only ``<b>`` and ``<i>``;
+labels shown on buttons or in summaries are plain text and escaped when rendered.
+
+Every button starts with "Yes" or "No" or reads exactly "Not sure" / "Prefer not to say",
+and every question has exactly one button reading "No": the answer for someone to whom
+nothing applies. ``check_checklist`` enforces it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from bot.catalog.loading import ContentError, load_yaml_model
 
 _TAG = re.compile(r"<(/?)([a-z]+)>")
 _ENTITY = re.compile(r"&(amp|lt|gt|quot|#\d{1,7});")
 ALLOWED_TAGS = frozenset({"b", "i"})
-# Answer buttons: option id -> how its label must look. "Not sure" is exact, so that it can
-# never be mistaken for a "No ..." label.
-_LABEL_RULES: dict[str, tuple[str, re.Pattern[str]]] = {
-    "yes": ('start with the word "Yes"', re.compile(r"Yes\b")),
-    "no": ('start with the word "No"', re.compile(r"No\b")),
-    "unsure": ('be exactly "Not sure"', re.compile(r"Not sure\Z")),
-}
-GATE_OPTION_IDS: tuple[tuple[str, ...], ...] = (("yes", "no"), ("yes", "no", "unsure"))
+NO_LABEL = "No"
+UNSURE_ID = "unsure"
+# Button labels: a choice starts with the word "Yes" or "No", or is one of these exactly.
+_EXACT_LABELS = {"Not sure": UNSURE_ID, "Prefer not to say": None}
+_CHOICE_LABEL = re.compile(r"(Yes|No)\b")
+_OPTION = r"[a-z0-9+-]{1,8}"
+_QUESTION_ID = r"[A-Za-z][A-Za-z0-9_]{0,15}"
+_CONDITION = re.compile(rf"^({_QUESTION_ID})(!?=)({_OPTION}(?:\|{_OPTION})*)$")
 
 
 class Tier(StrEnum):
@@ -47,7 +56,7 @@ class Tier(StrEnum):
 
     @property
     def rank(self) -> int:
-        """Higher is more serious; used to pick the outcome and to order the questions."""
+        """Higher is more serious; used to pick the outcome."""
         return _RANKS[self]
 
 
@@ -83,19 +92,35 @@ def _check_plain(text: str) -> str:
     return text
 
 
-Html = Annotated[str, Field(min_length=3, max_length=1000), AfterValidator(_check_html)]
+Html = Annotated[str, Field(min_length=3, max_length=1200), AfterValidator(_check_html)]
 Plain = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_check_plain)]
-QuestionId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,15}$")]
-# Option ids travel in callback data, so they are short and never hold the ':' separator.
-OptionId = Annotated[str, Field(pattern=r"^[a-z0-9+-]{1,8}$")]
-GateRef = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,15}=[a-z0-9+-]{1,8}$")]
+QuestionId = Annotated[str, Field(pattern=rf"^{_QUESTION_ID}$")]
+# Option ids never travel (a button carries the option's position), but they appear in
+# conditions, so they are short and hold no separator.
+OptionId = Annotated[str, Field(pattern=rf"^{_OPTION}$")]
+ConditionText = Annotated[str, Field(pattern=_CONDITION.pattern)]
 ExtraId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,23}$")]
 
 
-def split_ref(ref: str) -> tuple[str, str]:
-    """``"age=65+"`` -> ``("age", "65+")``."""
-    gate, _, option = ref.partition("=")
-    return gate, option
+@dataclass(frozen=True)
+class Condition:
+    """``question=a|b`` holds when that question was answered a or b; ``!=`` when it was not
+    (including when it was never asked)."""
+
+    question: str
+    options: frozenset[str]
+    negated: bool
+
+    def holds(self, given: str | None) -> bool:
+        return (given in self.options) is not self.negated
+
+
+def parse_condition(text: str) -> Condition:
+    match = _CONDITION.match(text)
+    if match is None:
+        raise ValueError(f"not a condition: {text!r}")
+    question, operator, options = match.groups()
+    return Condition(question, frozenset(options.split("|")), operator == "!=")
 
 
 class _Frozen(BaseModel):
@@ -110,33 +135,60 @@ class Option(_Frozen):
     summary: Plain | None = None
 
 
-class Gate(_Frozen):
-    """A short yes/no (or yes/no/unsure) question that decides which later questions apply."""
-
+class _Conditional(_Frozen):
     id: QuestionId
+    only_if: tuple[ConditionText, ...] = ()
+
+    @cached_property
+    def conditions(self) -> tuple[Condition, ...]:
+        return tuple(parse_condition(text) for text in self.only_if)
+
+
+class Gate(_Conditional):
+    """A multiple-choice question that flags nothing itself and decides what is asked next."""
+
     text: Html
     why: Html
-    options: tuple[Option, ...] = Field(min_length=2, max_length=6)
-    only_if: tuple[GateRef, ...] = ()
+    options: tuple[Option, ...] = Field(min_length=2, max_length=8)
 
     def option(self, option_id: str) -> Option | None:
         return next((option for option in self.options if option.id == option_id), None)
 
+    @property
+    def default(self) -> Option:
+        """The answer for someone to whom nothing applies: the one labelled exactly "No"."""
+        return next(option for option in self.options if option.label == NO_LABEL)
 
-class Item(_Frozen):
-    """One red flag, answered yes / no / unsure."""
 
-    id: QuestionId
+class Item(_Conditional):
+    """One red flag, answered Yes / No / Not sure (or implied by earlier answers)."""
+
     tier: Tier
-    text: Html
-    why: Html
     label: Plain  # short form for the summary a user can show a clinician
     points_to: Plain  # what the flag may point to; for reviewers, not shown to users
-    only_if: tuple[GateRef, ...] = ()
+    ref: QuestionId | None = None  # the reference item it asks, when not its own id
+    text: Html | None = None  # None only for implied items
+    why: Html | None = None
+    implied: bool = False  # never asked: ticked whenever its conditions hold
+    # A "Not sure" where doubt is common and harm not immediate gets this tier's advice.
+    unsure_tier: Tier | None = None
     extra: ExtraId | None = None  # condition-specific steps added to the outcome
+    alone: Html | None = None  # why a weak sign still matters when it is the only one ticked
+
+    @property
+    def flag(self) -> str:
+        """The reference item (E1..S5) this question covers."""
+        return self.ref or self.id
 
 
-Question = Gate | Item
+def _question_kind(data: Any) -> str:
+    fields = data if isinstance(data, dict) else vars(data)
+    return "gate" if "options" in fields else "item"
+
+
+Question = Annotated[
+    Annotated[Gate, Tag("gate")] | Annotated[Item, Tag("item")], Discriminator(_question_kind)
+]
 
 
 class OutcomeText(_Frozen):
@@ -161,49 +213,76 @@ class Checklist(_Frozen):
     """The whole checklist as loaded; run ``check_checklist`` for the cross-references."""
 
     version: int = Field(ge=1)
-    intro: Html
+    intro: Html  # holds "{questions}" once: the length of the common path
     answer_labels: AnswerLabels
-    gates: tuple[Gate, ...] = Field(min_length=1)
-    items: tuple[Item, ...] = Field(min_length=1)
+    questions: tuple[Question, ...] = Field(min_length=1)
     outcomes: dict[Tier, OutcomeText]
     extras: dict[ExtraId, Extra] = Field(default_factory=dict)
     summary_title: Html
     unsure_note: Html  # holds "{items}" once: the labels of the items answered "unsure"
-    safety_net: Html
+    ces_line: Html  # the cauda equina safety net, in every outcome
+    reassurance: Html  # for NONE and SOON outcomes only
+    safety_net: Html  # closes every outcome
 
     @cached_property
-    def ordered(self) -> tuple[Question, ...]:
-        """Gates in file order, then items EMERGENCY first, URGENT, SOON (file order within)."""
-        items = sorted(self.items, key=lambda item: -item.tier.rank)
-        return (*self.gates, *items)
+    def gates(self) -> tuple[Gate, ...]:
+        return tuple(question for question in self.questions if isinstance(question, Gate))
 
     @cached_property
-    def _by_id(self) -> dict[str, Question]:
-        return {question.id: question for question in self.ordered}
+    def items(self) -> tuple[Item, ...]:
+        return tuple(question for question in self.questions if isinstance(question, Item))
 
-    def question(self, question_id: str) -> Question | None:
+    @cached_property
+    def _by_id(self) -> dict[str, Gate | Item]:
+        return {question.id: question for question in self.questions}
+
+    @cached_property
+    def referenced(self) -> frozenset[str]:
+        """Questions whose answers some condition reads."""
+        return self.read_from[0]
+
+    @cached_property
+    def read_from(self) -> tuple[frozenset[str], ...]:
+        """For each position, the questions whose answers are read there or later."""
+        found: list[frozenset[str]] = [frozenset()]
+        for question in reversed(self.questions):
+            read = {condition.question for condition in question.conditions}
+            found.append(found[-1] | read)
+        return tuple(reversed(found))
+
+    def question(self, question_id: str) -> Gate | Item | None:
         return self._by_id.get(question_id)
+
+
+def _answer_ids(question: Gate | Item) -> frozenset[str]:
+    if isinstance(question, Gate):
+        return frozenset(option.id for option in question.options)
+    return frozenset({"yes", "no", UNSURE_ID})
 
 
 def _problems(checklist: Checklist) -> Iterator[tuple[str, str]]:
     """Cross-reference problems as (field path, message); empty when the checklist is sound."""
-    seen: set[str] = set()
-    groups: tuple[tuple[str, tuple[Question, ...]], ...] = (
-        ("gates", checklist.gates),
-        ("items", checklist.items),
-    )
-    for kind, questions in groups:
-        for index, question in enumerate(questions):
-            if question.id in seen:
-                yield f"{kind}.{index}.id", f"duplicate id {question.id!r}"
-            seen.add(question.id)
-    yield from _gate_problems(checklist)
-    yield from _item_problems(checklist)
-    for answer_id in _LABEL_RULES:
-        label = getattr(checklist.answer_labels, answer_id)
-        problem = _label_problem(answer_id, label)
-        if problem:
-            yield f"answer_labels.{answer_id}", problem
+    earlier: dict[str, Gate | Item] = {}
+    for index, question in enumerate(checklist.questions):
+        path = f"questions.{index}"
+        if question.id in earlier:
+            yield f"{path}.id", f"duplicate id {question.id!r}"
+        for ref_index, condition in enumerate(question.conditions):
+            problem = _condition_problem(condition, earlier)
+            if problem:
+                yield f"{path}.only_if.{ref_index}", problem
+        if isinstance(question, Gate):
+            yield from _gate_problems(path, question)
+        else:
+            yield from _item_problems(path, question, checklist)
+        earlier[question.id] = question
+    for answer_id, label, expected in (
+        ("yes", checklist.answer_labels.yes, "Yes"),
+        ("no", checklist.answer_labels.no, NO_LABEL),
+        ("unsure", checklist.answer_labels.unsure, "Not sure"),
+    ):
+        if label != expected:
+            yield f"answer_labels.{answer_id}", f"must be exactly {expected!r}, not {label!r}"
     for tier in Tier:
         if tier not in checklist.outcomes:
             yield "outcomes", f"no outcome text for tier {tier.value}"
@@ -211,59 +290,64 @@ def _problems(checklist: Checklist) -> Iterator[tuple[str, str]]:
     for extra_id in checklist.extras:
         if extra_id not in used:
             yield f"extras.{extra_id}", "no item uses this extra"
-    if checklist.unsure_note.count("{items}") != 1 or checklist.unsure_note.count("{") != 1:
-        yield "unsure_note", "must contain the placeholder {items} exactly once, and no other {"
+    for field, placeholder in (("unsure_note", "{items}"), ("intro", "{questions}")):
+        text = getattr(checklist, field)
+        if text.count(placeholder) != 1 or text.count("{") != 1:
+            yield field, f"must contain the placeholder {placeholder} exactly once, and no other {{"
 
 
-def _ref_problem(ref: str, known: dict[str, Gate]) -> str | None:
-    gate_id, option_id = split_ref(ref)
-    gate = known.get(gate_id)
-    if gate is None:
-        return f"{ref!r}: no earlier gate {gate_id!r}"
-    if gate.option(option_id) is None:
-        return f"{ref!r}: gate {gate_id!r} has no option {option_id!r}"
+def _condition_problem(condition: Condition, earlier: dict[str, Gate | Item]) -> str | None:
+    question = earlier.get(condition.question)
+    if question is None:
+        return f"no earlier question {condition.question!r}"
+    unknown = condition.options - _answer_ids(question)
+    if unknown:
+        return f"{condition.question!r} has no answer {sorted(unknown)[0]!r}"
     return None
 
 
-def _label_problem(answer_id: str, label: str) -> str | None:
-    how, pattern = _LABEL_RULES[answer_id]
-    if pattern.match(label):
+def _label_problem(option: Option) -> str | None:
+    if option.label in _EXACT_LABELS:
+        expected = _EXACT_LABELS[option.label]
+        if expected is not None and option.id != expected:
+            return f"the option labelled {option.label!r} must have the id {expected!r}"
         return None
-    return f"the label for {answer_id!r} must {how}, not {label!r}"
+    if option.id == UNSURE_ID:
+        return f"the option {UNSURE_ID!r} must be labelled exactly 'Not sure'"
+    if not _CHOICE_LABEL.match(option.label):
+        allowed = "start with 'Yes' or 'No', or be 'Not sure' or 'Prefer not to say'"
+        return f"a label must {allowed}, not {option.label!r}"
+    return None
 
 
-def _gate_problems(checklist: Checklist) -> Iterator[tuple[str, str]]:
-    earlier: dict[str, Gate] = {}
-    for index, gate in enumerate(checklist.gates):
-        option_ids = tuple(option.id for option in gate.options)
-        if option_ids not in GATE_OPTION_IDS:
-            allowed = " or ".join("/".join(ids) for ids in GATE_OPTION_IDS)
-            yield f"gates.{index}.options", f"options must be {allowed}, not {'/'.join(option_ids)}"
-        for option_index, option in enumerate(gate.options):
-            problem = _label_problem(option.id, option.label) if option.id in _LABEL_RULES else None
-            if problem:
-                yield f"gates.{index}.options.{option_index}.label", problem
-        # A gate may depend only on earlier gates, so gating resolves in one forward pass.
-        for ref_index, ref in enumerate(gate.only_if):
-            problem = _ref_problem(ref, earlier)
-            if problem:
-                yield f"gates.{index}.only_if.{ref_index}", problem
-        earlier[gate.id] = gate
+def _gate_problems(path: str, gate: Gate) -> Iterator[tuple[str, str]]:
+    ids = [option.id for option in gate.options]
+    if len(ids) != len(set(ids)):
+        yield f"{path}.options", "option ids must be unique"
+    for option_index, option in enumerate(gate.options):
+        problem = _label_problem(option)
+        if problem:
+            yield f"{path}.options.{option_index}.label", problem
+    if [option.label for option in gate.options].count(NO_LABEL) != 1:
+        yield f"{path}.options", "exactly one option must be labelled 'No'"
 
 
-def _item_problems(checklist: Checklist) -> Iterator[tuple[str, str]]:
-    gates = {gate.id: gate for gate in checklist.gates}
-    for index, item in enumerate(checklist.items):
-        if item.tier is Tier.NONE:
-            yield f"items.{index}.tier", "NONE is an outcome, not an item tier"
-        elif not item.id.startswith(item.tier.value[0]):
-            yield f"items.{index}.tier", f"{item.id} is filed under {item.tier.value}"
-        for ref_index, ref in enumerate(item.only_if):
-            problem = _ref_problem(ref, gates)
-            if problem:
-                yield f"items.{index}.only_if.{ref_index}", problem
-        if item.extra is not None and item.extra not in checklist.extras:
-            yield f"items.{index}.extra", f"no extra {item.extra!r} under 'extras'"
+def _item_problems(path: str, item: Item, checklist: Checklist) -> Iterator[tuple[str, str]]:
+    if item.tier is Tier.NONE:
+        yield f"{path}.tier", "NONE is an outcome, not an item tier"
+    elif not item.flag.startswith(item.tier.value[0]):
+        yield f"{path}.tier", f"{item.flag} is filed under {item.tier.value}"
+    if item.implied:
+        if item.text is not None or item.why is not None or item.unsure_tier is not None:
+            yield f"{path}.implied", "an implied item is never asked: no text, why or unsure_tier"
+        if not any(not condition.negated for condition in item.conditions):
+            yield f"{path}.implied", "an implied item needs a condition that says when it holds"
+    elif item.text is None or item.why is None:
+        yield f"{path}.text", "an asked item needs a text and a why"
+    if item.unsure_tier is not None and item.unsure_tier.rank >= item.tier.rank:
+        yield f"{path}.unsure_tier", "must be lower than the item's tier"
+    if item.extra is not None and item.extra not in checklist.extras:
+        yield f"{path}.extra", f"no extra {item.extra!r} under 'extras'"
 
 
 def check_checklist(checklist: Checklist) -> None:

@@ -126,7 +126,12 @@ class Check(Base):
     """A finished red-flag check: only its outcome tier and time, never the answers."""
 
     __tablename__ = "checks"
-    __table_args__ = (Index("ix_checks_user_id", "user_id"),)
+    __table_args__ = (
+        Index("ix_checks_user_id", "user_id"),
+        # A replayed final answer (the same button pressed again) finds its check and stores
+        # nothing new.
+        UniqueConstraint("user_id", "check_key"),
+    )
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
@@ -134,6 +139,8 @@ class Check(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
     tier: Mapped[str] = mapped_column(String(10))
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The check's identity from its buttons (start stamp and random part); None before 0006.
+    check_key: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class Activity(Base):

@@ -22,35 +22,45 @@ SYSTEM_ZONEINFO: Final = Path("/usr/share/zoneinfo")
 
 
 @dataclass(frozen=True)
+class Helpline:
+    """A non-emergency medical line for advice and same-day care ("NHS 111")."""
+
+    number: str  # as dialled, spaces allowed: "1800 022 222"
+    name: str
+
+
+@dataclass(frozen=True)
 class EmergencyNumber:
     country: str  # ISO 3166 alpha-2, e.g. "GB"
     name: str  # e.g. "the UK"
     number: str  # the one to call for a medical emergency
     also: tuple[str, ...] = ()  # other numbers that also reach help there
+    helpline: Helpline | None = None  # for "get checked today"
 
 
-# Shown when the country is unknown: (number, where it works).
+# Shown when the country is unknown: (number, where it works). 112 is the EU's number and
+# works in many other places, but not everywhere, so the list claims no more than the EU.
 COMMON_NUMBERS: Final[tuple[tuple[str, str], ...]] = (
-    ("112", "EU and most of the world"),
+    ("112", "EU"),
     ("911", "US and Canada"),
     ("999", "UK"),
     ("000", "Australia"),
     ("111", "New Zealand"),
 )
 
-# Countries where 112 is the number to call (all of the EU uses it).
+# Countries where 112 is the number to call for an ambulance.
 _ONLY_112 = {
-    "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "HR": "Croatia", "CY": "Cyprus",
-    "CZ": "Czechia", "DK": "Denmark", "EE": "Estonia", "FI": "Finland", "FR": "France",
-    "DE": "Germany", "GR": "Greece", "HU": "Hungary", "IT": "Italy", "LV": "Latvia",
+    "BE": "Belgium", "BG": "Bulgaria", "HR": "Croatia", "CY": "Cyprus", "DK": "Denmark",
+    "EE": "Estonia", "FI": "Finland", "DE": "Germany", "HU": "Hungary", "LV": "Latvia",
     "LT": "Lithuania", "LU": "Luxembourg", "MT": "Malta", "NL": "the Netherlands",
-    "PL": "Poland", "PT": "Portugal", "RO": "Romania", "SK": "Slovakia", "SI": "Slovenia",
-    "ES": "Spain", "SE": "Sweden", "IS": "Iceland", "LI": "Liechtenstein", "MC": "Monaco",
-    "AD": "Andorra", "MD": "Moldova", "GE": "Georgia", "TR": "Türkiye", "NG": "Nigeria",
-    "KW": "Kuwait",
+    "PL": "Poland", "PT": "Portugal", "RO": "Romania", "SI": "Slovenia", "ES": "Spain",
+    "SE": "Sweden", "IS": "Iceland", "LI": "Liechtenstein", "MC": "Monaco", "AD": "Andorra",
+    "MD": "Moldova", "GE": "Georgia", "TR": "Türkiye", "NG": "Nigeria", "KW": "Kuwait",
 }  # fmt: skip
 
-# (country, name, medical emergency number, other numbers that also work)
+# (country, name, medical emergency number, other numbers that also work). Where a direct
+# ambulance line reaches medical help faster than 112 (112 answered by police or fire and
+# passed on), the direct line comes first and 112 second.
 _OTHERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("GB", "the UK", "999", ("112",)),
     ("IE", "Ireland", "112", ("999",)),
@@ -61,6 +71,12 @@ _OTHERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("CA", "Canada", "911", ()),
     ("PR", "Puerto Rico", "911", ()),
     ("MX", "Mexico", "911", ()),
+    ("AT", "Austria", "144", ("112",)),  # 112 reaches the police, 144 the ambulance service
+    ("CZ", "Czechia", "155", ("112",)),  # 112 is answered by the fire service and passed on
+    ("SK", "Slovakia", "155", ("112",)),
+    ("FR", "France", "15", ("112",)),  # SAMU, the medical emergency line
+    ("IT", "Italy", "118", ("112",)),  # 112 is not yet the single number in every region
+    ("GR", "Greece", "166", ("112",)),  # EKAB, the national ambulance service
     ("NO", "Norway", "113", ("112",)),
     ("CH", "Switzerland", "144", ("112",)),
     ("UA", "Ukraine", "103", ("112",)),
@@ -81,7 +97,7 @@ _OTHERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("VN", "Vietnam", "115", ()),
     ("PH", "the Philippines", "911", ()),
     ("IN", "India", "112", ("108",)),
-    ("PK", "Pakistan", "1122", ("115",)),
+    ("PK", "Pakistan", "115", ("1122",)),  # 1122 (Rescue) runs province by province
     ("BD", "Bangladesh", "999", ()),
     ("SA", "Saudi Arabia", "997", ("911",)),
     ("AE", "the UAE", "998", ("999",)),
@@ -89,32 +105,49 @@ _OTHERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("IR", "Iran", "115", ()),
     ("EG", "Egypt", "123", ()),
     ("GH", "Ghana", "112", ("193",)),
-    ("ID", "Indonesia", "112", ("119",)),
+    ("ID", "Indonesia", "119", ("112",)),  # 119: the health ministry's medical line
     ("ZA", "South Africa", "10177", ("112",)),
     ("KE", "Kenya", "999", ("112",)),
     ("BR", "Brazil", "192", ()),
     ("AR", "Argentina", "107", ("911",)),
     ("CL", "Chile", "131", ()),
     ("CO", "Colombia", "123", ()),
-    ("PE", "Peru", "106", ()),
+    ("PE", "Peru", "116", ("106",)),  # fire brigade ambulances nationwide; SAMU 106 in Lima
     ("VE", "Venezuela", "911", ()),
     ("EC", "Ecuador", "911", ()),
     ("UY", "Uruguay", "911", ()),
 )
 
-NUMBERS: Final[dict[str, EmergencyNumber]] = {
-    **{code: EmergencyNumber(code, name, "112") for code, name in _ONLY_112.items()},
-    **{code: EmergencyNumber(code, name, number, also) for code, name, number, also in _OTHERS},
+# National lines for advice and same-day care, where one number serves the whole country.
+_HELPLINES: Final[dict[str, Helpline]] = {
+    "GB": Helpline("111", "NHS 111; in Northern Ireland, your GP out-of-hours service"),
+    "DE": Helpline("116117", "the on-call doctors' service"),
+    "AT": Helpline("1450", "the health advice line"),
+    "NO": Helpline("116117", "the out-of-hours doctor (legevakt)"),
+    "SE": Helpline("1177", "the health advice line"),
+    "FI": Helpline("116117", "the Medical Helpline"),
+    "AU": Helpline("1800 022 222", "healthdirect"),
+    "NZ": Helpline("0800 611 116", "Healthline"),
+    "CA": Helpline("811", "the provincial health line, in most provinces"),
 }
 
-# Languages spoken mostly in one country (whose neighbours share its number), so a bare
-# language code is a fair guess. "en", "es", "fr", "pt", "ar", "ru", "zh" are too spread out.
+NUMBERS: Final[dict[str, EmergencyNumber]] = {
+    code: EmergencyNumber(code, name, number, also, _HELPLINES.get(code))
+    for code, name, number, also in (
+        *((code, name, "112", ()) for code, name in _ONLY_112.items()),
+        *_OTHERS,
+    )
+}
+
+# Languages spoken as a national language in one country only, so a bare language code is a
+# fair guess at where the user is. Languages official in several countries are left out,
+# even where the numbers agree, because a wrong country would show a wrong helpline:
+# en, es, pt, fr, ar, ru, zh, de, nl, sv, it, el, tr, ro, hr, fa, ko, ms...
 _LANGUAGE_COUNTRY: Final[dict[str, str]] = {
-    "ja": "JP", "ko": "KR", "pl": "PL", "it": "IT", "tr": "TR", "uk": "UA", "cs": "CZ",
-    "hu": "HU", "ro": "RO", "el": "GR", "he": "IL", "th": "TH", "vi": "VN", "id": "ID",
-    "fa": "IR", "nl": "NL", "da": "DK", "fi": "FI", "sv": "SE", "nb": "NO", "nn": "NO",
-    "no": "NO", "is": "IS", "et": "EE", "lv": "LV", "lt": "LT", "sk": "SK", "sl": "SI",
-    "hr": "HR", "bg": "BG", "de": "DE", "ka": "GE", "kk": "KZ",
+    "ja": "JP", "pl": "PL", "uk": "UA", "cs": "CZ", "hu": "HU", "he": "IL", "th": "TH",
+    "vi": "VN", "id": "ID", "da": "DK", "fi": "FI", "nb": "NO", "nn": "NO", "no": "NO",
+    "is": "IS", "et": "EE", "lv": "LV", "lt": "LT", "sk": "SK", "sl": "SI", "bg": "BG",
+    "ka": "GE", "kk": "KZ",
 }  # fmt: skip
 
 # Since 2022 tzdata links some old names to a same-clock zone in ANOTHER country

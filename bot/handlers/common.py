@@ -9,7 +9,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.db.models import User
-from bot.db.users import ensure_user
+from bot.db.users import ensure_user, get_user
+from bot.domain.emergency_numbers import EmergencyNumber, emergency_number
 from bot.render.texts import NO_PREVIEW
 from bot.services import Services
 
@@ -21,6 +22,20 @@ async def current_user(update: Update, services: Services) -> User | None:
         return None
     async with services.transaction() as session:
         return await ensure_user(session, sender.id, chat.id, services.clock.now())
+
+
+async def local_emergency(update: Update, services: Services) -> EmergencyNumber | None:
+    """The emergency number where the user is: their timezone, else their Telegram language.
+
+    Reads the user's row but never creates it.
+    """
+    sender = update.effective_user
+    if sender is None:
+        return None
+    async with services.sessions() as session:
+        user = await get_user(session, sender.id)
+        zone = user.timezone if user is not None else None
+    return emergency_number(timezone=zone, language_code=sender.language_code)
 
 
 async def reply(

@@ -5,8 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.handlers.common import answer_quietly, reply
+from bot.domain.symptom_text import Concern, concern
+from bot.handlers.common import answer_quietly, local_emergency, reply
+from bot.render.redflags import render_symptom_reply
 from bot.render.texts import FREE_TEXT, STALE_BUTTON, UNKNOWN_COMMAND
+from bot.services import services
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -14,7 +17,14 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await reply(update, FREE_TEXT)
+    """Free text about symptoms is answered with the red-flag check, never with a stretch."""
+    message = update.effective_message
+    found = concern(message.text if message is not None and message.text else "")
+    if found is Concern.NONE:
+        await reply(update, FREE_TEXT)
+        return
+    emergency = await local_emergency(update, services(context))
+    await reply(update, render_symptom_reply(found, emergency, in_check=False))
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

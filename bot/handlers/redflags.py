@@ -1,8 +1,9 @@
 """/redflags: the red-flag check, one question at a time, and the safety hold it can set.
 
 The answers travel inside the buttons (see ``render.redflags_buttons``), so the check survives
-a restart and is never stored; only the outcome tier and its time are saved. The
-ConversationHandler adds /cancel and the polite end after a stretch of idleness.
+a restart and is never stored; only the outcome tier, its time and the check's identity are
+saved, once per check. The ConversationHandler adds /cancel, the polite end after a stretch
+of idleness, and a reminder to use the buttons when someone types during the check.
 """
 
 from __future__ import annotations
@@ -20,68 +21,61 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     ConversationHandler,
+    MessageHandler,
     TypeHandler,
+    filters,
 )
 from telegram.warnings import PTBUserWarning
 
 from bot.catalog.redflags import Tier
-from bot.db.models import Check
-from bot.db.users import ensure_user, reschedule
-from bot.domain.emergency_numbers import EmergencyNumber, emergency_number
-from bot.domain.redflags import Outcome, next_step, progress
-from bot.handlers.common import answer_quietly, reply, show
-from bot.render.callbacks import Action, decode
-from bot.render.redflags import render_intro, render_outcome, render_question
-from bot.render.redflags_buttons import decode_state, question_keyboard
+from bot.db.checks import record_check
+from bot.db.models import User
+from bot.db.users import ensure_user, get_user, reschedule
+from bot.domain.redflags import Outcome, common_length, next_step, progress
+from bot.domain.symptom_text import concern
+from bot.handlers.common import answer_quietly, drop_keyboard, local_emergency, reply, show
+from bot.render.callbacks import Action, decode, pattern
+from bot.render.redflags import (
+    DATA_DELETED_NOTE,
+    EXPIRED,
+    HOLD_NOTE_REMINDERS,
+    HOLD_NOTE_STRETCHES,
+    STOPPED,
+    TIMED_OUT,
+    render_intro,
+    render_outcome,
+    render_question,
+    render_symptom_reply,
+)
+from bot.render.redflags_buttons import CheckId, decode_state, new_check, question_keyboard
 from bot.services import Services, services
 
 ASKING = 0
 MESSAGE_KEY = "redflags_message_id"
 HOLD_TIERS = frozenset({Tier.EMERGENCY, Tier.URGENT})
-
-EXPIRED = "This check has ended. Send /redflags to start a new one."
-STOPPED = "Check stopped. Nothing was saved. Send /redflags whenever you want to run it."
-TIMED_OUT = (
-    "I closed the red-flag check after {minutes} minutes without an answer. Nothing was saved. "
-    "Send /redflags to start again."
-)
-HOLD_NOTE = (
-    "⏸ I've paused your daily stretch reminders until a clinician has checked you. "
-    "When they have, send /stretch and tap <b>I've been checked, resume</b>."
-)
 NOTHING_TO_CANCEL = "There's nothing to cancel right now. Send /help to see what I can do."
-
-
-def _emergency(update: Update, zone: str | None) -> EmergencyNumber | None:
-    language = update.effective_user.language_code if update.effective_user else None
-    return emergency_number(
-        timezone=zone if zone and zone != "UTC" else None, language_code=language
-    )
-
-
-async def _user_zone(update: Update, svc: Services) -> str | None:
-    sender, chat = update.effective_user, update.effective_chat
-    if sender is None or chat is None:
-        return None
-    async with svc.transaction() as session:
-        user = await ensure_user(session, sender.id, chat.id, svc.clock.now())
-        return user.timezone
 
 
 async def start_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     svc = services(context)
+    sender, chat = update.effective_user, update.effective_chat
     if update.callback_query is not None:
         await answer_quietly(update.callback_query)
-    zone = await _user_zone(update, svc)
+    elif sender is not None and chat is not None:
+        # The command is first contact for some users; a button press never creates a row.
+        async with svc.transaction() as session:
+            await ensure_user(session, sender.id, chat.id, svc.clock.now())
     checklist = svc.redflags
-    await reply(update, render_intro(checklist, _emergency(update, zone)))
+    emergency = await local_emergency(update, svc)
+    await reply(update, render_intro(checklist, emergency, common_length(checklist)))
     first = next_step(checklist, {})
     assert not isinstance(first, Outcome), "a checklist starts with a question"
     number, total = progress(checklist, {})
+    now = svc.clock.now()
     message = await reply(
         update,
         render_question(first, number, total),
-        question_keyboard(checklist, first, {}, svc.clock.now()),
+        question_keyboard(checklist, first, {}, new_check(now), now),
     )
     if message is not None and context.chat_data is not None:
         context.chat_data[MESSAGE_KEY] = message.message_id
@@ -94,47 +88,66 @@ async def on_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     svc = services(context)
     callback = decode(query.data)
-    state = decode_state(svc.redflags, callback) if callback else None
     now = svc.clock.now()
     idle = timedelta(seconds=svc.settings.redflags_idle_seconds)
-    if state is None or now - state.shown_at > idle + timedelta(minutes=1):
+    state = decode_state(svc.redflags, callback, now, idle) if callback else None
+    if state is None:
         await answer_quietly(query, EXPIRED)
         await show(query, EXPIRED, None)
         return ConversationHandler.END
     await answer_quietly(query)
-    if context.chat_data is not None and query.message is not None:
-        context.chat_data[MESSAGE_KEY] = query.message.message_id
     step = next_step(svc.redflags, state.answers)
     if isinstance(step, Outcome):
-        await _finish(update, svc, step)
+        if context.chat_data is not None:
+            context.chat_data.pop(MESSAGE_KEY, None)
+        await _finish(update, svc, step, state.check)
         return ConversationHandler.END
+    if context.chat_data is not None and query.message is not None:
+        context.chat_data[MESSAGE_KEY] = query.message.message_id
     number, total = progress(svc.redflags, state.answers)
     await show(
         query,
         render_question(step, number, total),
-        question_keyboard(svc.redflags, step, state.answers, now),
+        question_keyboard(svc.redflags, step, state.answers, state.check, now),
     )
     return ASKING
 
 
-async def _finish(update: Update, svc: Services, outcome: Outcome) -> None:
-    """Save only the tier and time, hold reminders when care is advised, show the advice."""
-    sender, chat, query = update.effective_user, update.effective_chat, update.callback_query
-    if sender is None or chat is None or query is None:
+async def _finish(update: Update, svc: Services, outcome: Outcome, check: CheckId) -> None:
+    """Save the outcome once per check, hold reminders when care is advised, show the advice.
+
+    The advice goes out as a new message, so it is the newest thing in the chat; then the
+    question goes, so its buttons cannot be pressed again.
+    """
+    sender, query = update.effective_user, update.callback_query
+    if sender is None or query is None:
         return
     now = svc.clock.now()
-    hold = outcome.tier in HOLD_TIERS
     async with svc.transaction() as session:
-        user = await ensure_user(session, sender.id, chat.id, now)
-        session.add(Check(user_id=user.id, tier=outcome.tier.value, checked_at=now))
-        if hold:
-            user.on_hold_since = now
-            user.snooze_due_at = None
-            reschedule(user, now)
-        zone = user.timezone
-    await show(query, render_outcome(svc.redflags, outcome, _emergency(update, zone)), None)
-    if hold:
-        await reply(update, HOLD_NOTE)
+        user = await get_user(session, sender.id)
+        if user is None:
+            notes = [DATA_DELETED_NOTE]  # /forget since the check began: store nothing
+        else:
+            stored = await record_check(session, user.id, outcome.tier.value, check.key, now)
+            if stored and outcome.tier in HOLD_TIERS:
+                user.on_hold_since = now
+                user.snooze_due_at = None
+                reschedule(user, now)
+            notes = _hold_notes(user, outcome)
+    emergency = await local_emergency(update, svc)
+    await reply(update, render_outcome(svc.redflags, outcome, emergency, notes))
+    try:
+        await query.delete_message()
+    except BadRequest:  # too old to delete, or gone already: at least take the buttons off
+        await drop_keyboard(query)
+
+
+def _hold_notes(user: User, outcome: Outcome) -> list[str]:
+    """What the hold means for this user; nothing about reminders they never set."""
+    if outcome.tier not in HOLD_TIERS or user.on_hold_since is None:
+        return []
+    has_reminders = user.reminder_time is not None and not user.paused
+    return [HOLD_NOTE_REMINDERS if has_reminders else HOLD_NOTE_STRETCHES]
 
 
 async def _close_question(
@@ -165,6 +178,15 @@ async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
+async def on_text_during_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Typing during the check: the emergency line if the words call for it, then the buttons."""
+    message = update.effective_message
+    text = message.text if message is not None and message.text else ""
+    emergency = await local_emergency(update, services(context))
+    await reply(update, render_symptom_reply(concern(text), emergency, in_check=True))
+    return ASKING
+
+
 async def on_timeout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     minutes = round(services(context).settings.redflags_idle_seconds / 60)
     text = TIMED_OUT.format(minutes=minutes)
@@ -180,11 +202,15 @@ async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 def register(application: Application, idle_seconds: float) -> None:  # type: ignore[type-arg]
     answers = CallbackQueryHandler(
-        on_answer, pattern=f"^1:({Action.REDFLAGS_ANSWER.value}|{Action.REDFLAGS_BACK.value})(:|$)"
+        on_answer, pattern=pattern(Action.REDFLAGS_ANSWER, Action.REDFLAGS_BACK)
     )
-    stop = CallbackQueryHandler(on_stop, pattern=f"^1:{Action.REDFLAGS_STOP.value}$")
-    start_button = CallbackQueryHandler(start_check, pattern=f"^1:{Action.REDFLAGS_START.value}$")
+    stop = CallbackQueryHandler(on_stop, pattern=pattern(Action.REDFLAGS_STOP))
+    start_button = CallbackQueryHandler(start_check, pattern=pattern(Action.REDFLAGS_START))
     command = CommandHandler("redflags", start_check)
+    typed = MessageHandler(
+        filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED & filters.TEXT & ~filters.COMMAND,
+        on_text_during_check,
+    )
     # Handlers returning a state are typed BaseHandler[..., int]; the list wants ..., object.
     in_check: list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, object]] = [
         answers,  # type: ignore[list-item]
@@ -200,7 +226,7 @@ def register(application: Application, idle_seconds: float) -> None:  # type: ig
             # Answer buttons are entry points too: after a restart, a press carries the check.
             entry_points=in_check,
             states={
-                ASKING: in_check,
+                ASKING: [*in_check, typed],  # type: ignore[list-item]
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, on_timeout)],
             },
             fallbacks=[CommandHandler("cancel", on_cancel)],

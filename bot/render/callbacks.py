@@ -87,31 +87,34 @@ CLOCK_TIME = _pattern(r"(?:[01][0-9]|2[0-3])[0-5][0-9]")
 # IANA names: letters, digits, "_", "+", "-" and "/" (Etc/GMT+5, America/Port-au-Prince).
 ZONE_NAME = _pattern(r"[A-Za-z][A-Za-z0-9_+\-/]{0,49}")
 WORD = _pattern(r"[A-Za-z][A-Za-z_]{0,29}")
-# The red-flag check's own arguments (content version, stamps, answers) are decoded in full by
-# its module; here they are only held to a small alphabet and length.
-CHECK_PART = _pattern(r"[0-9a-z]{0,40}")
 MESSAGE_ID = _number(1, 2**31 - 1)
 
 
 @dataclass(frozen=True)
 class ArgSpec:
-    """The arguments an action takes: exact checks in order, then optional repeats of one."""
+    """The arguments an action takes: one check per argument, in order."""
 
-    fixed: tuple[ArgCheck, ...] = ()
-    repeat: ArgCheck | None = None
-    max_repeats: int = 0
+    checks: tuple[ArgCheck, ...] = ()
 
     def accepts(self, args: tuple[str, ...]) -> bool:
-        extra = len(args) - len(self.fixed)
-        if extra < 0 or extra > (self.max_repeats if self.repeat else 0):
-            return False
-        if not all(check(arg) for check, arg in zip(self.fixed, args, strict=False)):
-            return False
-        repeat = self.repeat
-        return repeat is None or all(repeat(arg) for arg in args[len(self.fixed) :])
+        return len(args) == len(self.checks) and all(
+            check(arg) for check, arg in zip(self.checks, args, strict=True)
+        )
 
 
 NO_ARGS = ArgSpec()
+# The red-flag check's own arguments are decoded in full (ranges, replay through the engine) by
+# its module; here they are held to their alphabet and lengths: (content version, start stamp,
+# nonce, shown stamp, answers so far), see render.redflags_buttons.ARG_LIMITS.
+CHECK_ARGS = ArgSpec(
+    (
+        _pattern(r"[0-9]{1,3}"),
+        _pattern(r"[0-9a-z]{1,7}"),
+        _pattern(r"[0-9a-z]{4}"),
+        _pattern(r"[0-9a-z]{1,6}"),
+        _pattern(r"[0-9a-z]{0,40}"),
+    )
+)
 
 ARG_SPECS: dict[Action, ArgSpec] = {
     Action.DONE: ArgSpec((STRETCH_ID,)),
@@ -135,8 +138,8 @@ ARG_SPECS: dict[Action, ArgSpec] = {
     Action.PAUSE: ArgSpec((_one_of("0", "1", "3", "7"),)),
     Action.RESUME: NO_ARGS,
     Action.REDFLAGS_START: NO_ARGS,
-    Action.REDFLAGS_ANSWER: ArgSpec(repeat=CHECK_PART, max_repeats=5),
-    Action.REDFLAGS_BACK: ArgSpec(repeat=CHECK_PART, max_repeats=5),
+    Action.REDFLAGS_ANSWER: CHECK_ARGS,
+    Action.REDFLAGS_BACK: CHECK_ARGS,
     Action.REDFLAGS_STOP: NO_ARGS,
     Action.HOLD_RESUME: NO_ARGS,
     # Bound to the confirmation message it is shown on (see handlers.privacy).

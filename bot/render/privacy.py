@@ -34,7 +34,8 @@ def render_data_summary(export: dict[str, list[dict[str, Any]]]) -> str:
         f"• Paused: {_yes_no(user['paused'])}; active: {_yes_no(user['active'])}",
         f"• Activity log: {len(export.get('activity', []))} entries (stretches shown and done)",
         f"• Reminder deliveries: {len(export.get('deliveries', []))}",
-        f"• Red-flag checks: {len(checks)} (only the outcome and time, never your answers)",
+        f"• Red-flag checks: {len(checks)} (only the outcome, its time and a random check id; "
+        "never your answers)",
         f"• First contact: {escape(str(user['created_at']))}",
         "",
         "The attached file holds all of it. Send /forget to delete everything.",

@@ -6,16 +6,52 @@ they are; everything else (labels, country names, numbers) is escaped here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from typing import Final
 
-from bot.catalog.redflags import Checklist, Item, Question, Tier
+from bot.catalog.redflags import Checklist, Item, Tier
 from bot.domain.emergency_numbers import COMMON_NUMBERS, EmergencyNumber
-from bot.domain.redflags import Outcome, Tick
+from bot.domain.redflags import Outcome, Question, Tick
+from bot.domain.symptom_text import Concern
 
 MAX_MESSAGE_CHARS: Final = 4096
 _NAMED_UNSURE: Final = 3
 _TIER_ICON: Final = {Tier.EMERGENCY: "🚨", Tier.URGENT: "⚠️", Tier.SOON: "🩺", Tier.NONE: "✅"}
+
+EXPIRED = "This check has ended. Send /redflags to start a new one."
+STOPPED = "Check stopped. Nothing was saved. Send /redflags whenever you want to run it."
+TIMED_OUT = (
+    "I closed the red-flag check after {minutes} minutes without an answer. Nothing was saved. "
+    "Send /redflags to start again."
+)
+USE_THE_BUTTONS = (
+    "Please answer with the buttons under the question above. "
+    "Send /cancel if you want to stop the check."
+)
+_RESUME_HOW = "When they have, send /stretch and tap <b>I've been checked, resume</b>."
+HOLD_NOTE_REMINDERS = (
+    "⏸ I've paused your daily stretch reminders until a clinician has checked you. " + _RESUME_HOW
+)
+HOLD_NOTE_STRETCHES = "⏸ I'll hold back stretches until a clinician has checked you. " + _RESUME_HOW
+SYMPTOM_REPLY = (
+    "Sorry you're dealing with this. I can't judge symptoms from a message, but the red-flag "
+    "check can: it asks about the warning signs that mean pain needs a doctor, and how soon. "
+    "Send /redflags to start it. If you feel very unwell, don't wait: contact a doctor now."
+)
+EMERGENCY_WORDS_LINE = (
+    "🚨 Numbness between the legs, new trouble peeing or controlling your bladder or bowels, "
+    "new weakness in both legs, chest pain, fainting, or a fall you can't get up from mean "
+    "<b>emergency help now</b>: call the emergency number or go to an emergency department. "
+    "Don't wait for an appointment."
+)
+EMERGENCY_WORDS_NEXT = (
+    "If none of that fits, send /redflags: the check tells you how soon to get care."
+)
+DATA_DELETED_NOTE = (
+    "🗑 You deleted your data with /forget, so nothing from this check was saved. "
+    "Send /start if you want to use Limber again."
+)
 
 
 def _esc(text: str) -> str:
@@ -23,30 +59,72 @@ def _esc(text: str) -> str:
     return escape(text, quote=False)
 
 
-def emergency_line(emergency: EmergencyNumber | None, *, now: bool) -> str:
-    """The number to call, or the common numbers when the country is unknown."""
+def _also(emergency: EmergencyNumber) -> str:
+    if not emergency.also:
+        return ""
+    return f" ({_esc(' or '.join(emergency.also))} also works)"
+
+
+def _common_numbers() -> str:
+    return ", ".join(f"<b>{_esc(num)}</b> ({_esc(where)})" for num, where in COMMON_NUMBERS)
+
+
+def emergency_call_line(emergency: EmergencyNumber | None) -> str:
+    """The first line of an emergency outcome: the one number to call now."""
     if emergency is None:
-        numbers = ", ".join(f"<b>{_esc(num)}</b> ({_esc(where)})" for num, where in COMMON_NUMBERS)
-        lead = "Call your local emergency number now" if now else "In an emergency, call"
-        return f"📞 {lead}: {numbers}."
-    also = ""
-    if emergency.also:
-        also = f" ({_esc(' or '.join(emergency.also))} also works)"
-    number = f"<b>{_esc(emergency.number)}</b>"
-    where = _esc(emergency.name)
-    if now:
-        return f"📞 Call {number} now, the emergency number in {where}{also}."
-    return f"📞 In an emergency in {where}, call {number}{also}."
+        return f"📞 <b>Call your local emergency number now</b>: {_common_numbers()}."
+    number, where = _esc(emergency.number), _esc(emergency.name)
+    return f"📞 <b>Call {number} now</b>: the emergency number in {where}{_also(emergency)}."
 
 
-def render_intro(checklist: Checklist, emergency: EmergencyNumber | None) -> str:
-    """Shown before the first question."""
+def emergency_info_line(emergency: EmergencyNumber | None) -> str:
+    """For reference, in every other text: the number to call if it ever comes to that."""
+    if emergency is None:
+        return f"📞 Emergency numbers: {_common_numbers()}."
+    number, where = _esc(emergency.number), _esc(emergency.name)
+    return f"📞 In an emergency in {where}, call <b>{number}</b>{_also(emergency)}."
+
+
+def same_day_line(emergency: EmergencyNumber | None) -> str:
+    """Where to get checked today: the national helpline if the country has one."""
+    helpline = emergency.helpline if emergency else None
+    if helpline is None:
+        return "📞 Call your doctor's same-day service, or go to an urgent care centre."
+    return (
+        f"📞 Call <b>{_esc(helpline.number)}</b> ({_esc(helpline.name)}), "
+        "or your doctor's same-day service."
+    )
+
+
+def render_symptom_reply(
+    concern: Concern, emergency: EmergencyNumber | None, *, in_check: bool
+) -> str:
+    """The answer to free text: the emergency line first where it fits, then the way on.
+
+    Never a stretch: a message about pain is answered with the red-flag check (or, during
+    the check, with a reminder to use its buttons).
+    """
+    lines = []
+    if concern is Concern.EMERGENCY:
+        lines.append(EMERGENCY_WORDS_LINE + "\n" + emergency_info_line(emergency))
+    if in_check:
+        lines.append(USE_THE_BUTTONS)
+    elif concern is Concern.EMERGENCY:
+        lines.append(EMERGENCY_WORDS_NEXT)
+    else:
+        lines.append(SYMPTOM_REPLY)
+    return "\n\n".join(lines)
+
+
+def render_intro(checklist: Checklist, emergency: EmergencyNumber | None, questions: int) -> str:
+    """Shown before the first question; ``questions`` is the length of the common path."""
+    intro = checklist.intro.replace("{questions}", str(questions))
     safety = "If you feel very unwell right now, don't wait for the questions."
-    return f"{checklist.intro}\n\n{safety}\n{emergency_line(emergency, now=False)}"
+    return f"{intro}\n\n{safety}\n{emergency_info_line(emergency)}"
 
 
 def render_question(question: Question, number: int, total: int) -> str:
-    """One question with its "question 3 of 28" hint and the reason we ask it."""
+    """One question with its "Question 3 of 21" hint and the reason we ask it."""
     return (
         f"<i>Question {number} of {total}</i>\n\n"
         f"{question.text}\n\n"
@@ -84,32 +162,55 @@ def _unsure_note(checklist: Checklist, unsure: tuple[Item, ...]) -> str | None:
     return checklist.unsure_note.replace("{items}", names)
 
 
+def _alone_note(outcome: Outcome) -> str | None:
+    """A weak sign ticked on its own says why it still matters."""
+    if len(outcome.ticked) == 1:
+        return outcome.ticked[0].item.alone
+    return None
+
+
 def _outcome_blocks(
-    checklist: Checklist, outcome: Outcome, emergency: EmergencyNumber | None, limit: int | None
-) -> list[str]:
-    text = checklist.outcomes[outcome.tier]
-    blocks = [f"{_TIER_ICON[outcome.tier]} <b>{_esc(text.title)}</b>\n{text.text}"]
-    blocks.append(emergency_line(emergency, now=outcome.tier is Tier.EMERGENCY))
-    for extra_id in outcome.extras:
-        extra = checklist.extras[extra_id]
-        blocks.append(f"<b>{_esc(extra.title)}</b>\n{extra.text}")
-    note = _unsure_note(checklist, outcome.unsure)
-    if note:
-        blocks.append(note)
-    summary = _summary(outcome, checklist, limit)
-    if summary:
-        blocks.append("\n".join(summary))
-    blocks.append(checklist.safety_net)
-    return blocks
+    checklist: Checklist,
+    outcome: Outcome,
+    emergency: EmergencyNumber | None,
+    notes: Sequence[str],
+    limit: int | None,
+) -> list[str | None]:
+    tier = outcome.tier
+    text = checklist.outcomes[tier]
+    heading = f"{_TIER_ICON[tier]} <b>{_esc(text.title)}</b>\n{text.text}"
+    extras = [checklist.extras[extra_id] for extra_id in outcome.extras]
+    details = [
+        *(f"<b>{_esc(extra.title)}</b>\n{extra.text}" for extra in extras),
+        _alone_note(outcome),
+        *notes,
+        _unsure_note(checklist, outcome.unsure),
+        "\n".join(_summary(outcome, checklist, limit)) or None,
+    ]
+    if tier is Tier.EMERGENCY:
+        # The number leads; no reassurance in an emergency.
+        return [emergency_call_line(emergency), heading, *details, checklist.ces_line]
+    closing = [checklist.ces_line, emergency_info_line(emergency)]
+    if tier is Tier.URGENT:
+        return [heading, same_day_line(emergency), *details, *closing]
+    reassurance = checklist.reassurance if tier is Tier.SOON else None  # NONE has its own
+    return [heading, *details, *closing, reassurance]
 
 
 def render_outcome(
-    checklist: Checklist, outcome: Outcome, emergency: EmergencyNumber | None
+    checklist: Checklist,
+    outcome: Outcome,
+    emergency: EmergencyNumber | None,
+    notes: Sequence[str] = (),
 ) -> str:
-    """The advice, the number to call, extra steps, the summary and the safety net."""
+    """The advice, the number to call, extra steps, notes, the summary and the safety net.
+
+    ``notes`` are short HTML lines about the user's data (reminders paused, data deleted).
+    """
     limit: int | None = None
     while True:
-        text = "\n\n".join(_outcome_blocks(checklist, outcome, emergency, limit))
+        blocks = _outcome_blocks(checklist, outcome, emergency, notes, limit)
+        text = "\n\n".join(block for block in [*blocks, checklist.safety_net] if block)
         if len(text) <= MAX_MESSAGE_CHARS:
             return text
         # Too long for one message: keep the advice whole and shorten the summary list.

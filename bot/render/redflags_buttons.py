@@ -1,38 +1,74 @@
 """Buttons for the red-flag check. The answers so far travel inside the buttons themselves.
 
-Each button carries the whole path of answers as one character per question (an item's
-y/n/u, a gate's option number), replayed through the engine on the next press. So nothing
-about a user's health is stored on our side, any process (after a restart, or another
-replica) can continue the check from the press alone, and a double press is harmless.
-A stamp (minutes since the epoch, base 36) lets an idle check expire.
+An answer or Back button carries, after the codec's ``1:ra`` / ``1:rb``, five arguments:
+
+    <content version>:<started>:<nonce>:<shown>:<answers>
+
+- ``started``: when the check began, in seconds since the epoch, base 36;
+- ``nonce``: four random base-36 characters; with ``started``, the check's identity, under
+  which its outcome is stored once (a replayed final answer stores nothing new);
+- ``shown``: when the question was shown, in minutes since the epoch, base 36, so that an
+  idle check expires;
+- ``answers``: one character per question asked (an item's y/n/u, a gate's option number),
+  replayed through the engine on the next press.
+
+So nothing about a user's health is stored on our side, any process (after a restart, or
+another replica) can continue the check from the press alone, and a double press is
+harmless. Decoding is strict: ASCII digits and lower-case letters only, bounded lengths,
+every stamp in range (not before the check began, not in the future, not expired);
+anything else is a stale or forged button and gets the polite "this check has ended".
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Final
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.catalog.redflags import Checklist, Gate, Question
-from bot.domain.redflags import UNSURE, Answer, Outcome, answer, next_step
+from bot.catalog.redflags import Checklist, Gate
+from bot.domain.redflags import UNSURE, Answer, Question, give, start
 from bot.render.callbacks import Action, Callback, encode
 
-ITEM_CODES = {"yes": "y", "no": "n", "unsure": "u"}
-ITEM_ANSWERS = {code: value for value, code in ITEM_CODES.items()}
-DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+ITEM_CODES: Final = {"yes": "y", "no": "n", "unsure": "u"}
+ITEM_ANSWERS: Final = {code: value for value, code in ITEM_CODES.items()}
+DIGITS: Final = "0123456789abcdefghijklmnopqrstuvwxyz"
+_DIGIT_SET: Final = frozenset(DIGITS)
+NONCE_LENGTH: Final = 4
+# Longest accepted form of each argument: version, started, nonce, shown, answers. 36**7
+# seconds and 36**6 minutes both reach past the year 3000; 40 answers is more than any path.
+ARG_LIMITS: Final = (3, 7, NONCE_LENGTH, 6, 40)
+# Clocks of two replicas may differ a little; a stamp further ahead than this is forged.
+CLOCK_SKEW: Final = timedelta(minutes=1)
+ANSWER_ACTIONS: Final = frozenset({Action.REDFLAGS_ANSWER, Action.REDFLAGS_BACK})
+
+
+@dataclass(frozen=True)
+class CheckId:
+    """Which check a button belongs to: when it began, and a random part."""
+
+    started: int  # seconds since the epoch
+    nonce: str
+
+    @property
+    def key(self) -> str:
+        """The identity stored with the outcome, e.g. ``"t0x1a2-k3z9"``."""
+        return f"{base36(self.started)}-{self.nonce}"
 
 
 @dataclass(frozen=True)
 class CheckState:
-    """A decoded button: the answers it carries and when its question was shown."""
+    """A decoded button: the answers it carries, when its question was shown, whose check."""
 
     answers: dict[str, Answer]
     shown_at: datetime
+    check: CheckId
 
 
-def _base36(number: int) -> str:
+def base36(number: int) -> str:
     out = ""
     while True:
         number, digit = divmod(number, 36)
@@ -41,8 +77,16 @@ def _base36(number: int) -> str:
             return out
 
 
-def stamp(now: datetime) -> str:
-    return _base36(int(now.timestamp() // 60))
+def _parse_base36(text: str, max_length: int) -> int | None:
+    """A bounded, ASCII-only base-36 number; None for anything else."""
+    if not 0 < len(text) <= max_length or not set(text) <= _DIGIT_SET:
+        return None
+    return int(text, 36)
+
+
+def new_check(now: datetime) -> CheckId:
+    nonce = "".join(secrets.choice(DIGITS) for _ in range(NONCE_LENGTH))
+    return CheckId(int(now.timestamp()), nonce)
 
 
 def _answer_code(question: Question, value: Answer) -> str:
@@ -64,49 +108,67 @@ def encode_answers(checklist: Checklist, answers: Mapping[str, Answer]) -> str:
 
 def decode_answers(checklist: Checklist, code: str) -> dict[str, Answer] | None:
     """Replay a code through the engine; None if it does not fit this checklist."""
-    answers: dict[str, Answer] = {}
+    walk = start(checklist)
     for char in code:
-        step = next_step(checklist, answers)
-        if isinstance(step, Outcome):
+        question = walk.current(checklist)
+        if question is None:
             return None
-        if isinstance(step, Gate):
+        if isinstance(question, Gate):
             index = DIGITS.find(char)
-            if not 0 <= index < len(step.options):
+            if not 0 <= index < len(question.options):
                 return None
-            value = step.options[index].id
+            value = question.options[index].id
         elif char in ITEM_ANSWERS:
             value = ITEM_ANSWERS[char]
         else:
             return None
-        answers = answer(answers, step.id, value)
-    return answers
+        walk = give(checklist, walk, value)
+    return {question_id: walk.given[question_id] for question_id in walk.asked}
 
 
-def decode_state(checklist: Checklist, callback: Callback) -> CheckState | None:
-    """The check a button belongs to, or None when it is stale (other content version) or bad."""
-    version, shown, code = (callback.arg(0), callback.arg(1), callback.arg(2))
-    if version != str(checklist.version) or not shown or code is None:
+def decode_state(
+    checklist: Checklist, callback: Callback, now: datetime, idle: timedelta
+) -> CheckState | None:
+    """The check a button belongs to, or None when it is stale, expired, forged or malformed."""
+    if callback.action not in ANSWER_ACTIONS or len(callback.args) != len(ARG_LIMITS):
         return None
-    try:
-        shown_at = datetime.fromtimestamp(int(shown, 36) * 60, UTC)
-        answers = decode_answers(checklist, code)
-    except (ValueError, OverflowError, OSError):  # a stamp beyond any date: forged
+    if any(len(arg) > limit for arg, limit in zip(callback.args, ARG_LIMITS, strict=True)):
         return None
+    version, started_text, nonce, shown_text, code = callback.args
+    if version != str(checklist.version):
+        return None
+    started = _parse_base36(started_text, ARG_LIMITS[1])
+    shown = _parse_base36(shown_text, ARG_LIMITS[3])
+    valid_nonce = len(nonce) == NONCE_LENGTH and set(nonce) <= _DIGIT_SET
+    if started is None or shown is None or not valid_nonce or not set(code) <= _DIGIT_SET:
+        return None
+    # Whole numbers until every range is checked: a huge stamp never reaches datetime.
+    now_seconds = int(now.timestamp())
+    latest = now_seconds + int(CLOCK_SKEW.total_seconds())
+    if started > latest or shown * 60 > latest or shown < started // 60:
+        return None
+    if now_seconds - shown * 60 > (idle + timedelta(minutes=1)).total_seconds():
+        return None
+    answers = decode_answers(checklist, code)
     if answers is None:
         return None
-    return CheckState(answers, shown_at)
+    return CheckState(answers, datetime.fromtimestamp(shown * 60, UTC), CheckId(started, nonce))
 
 
 def _button(
-    label: str, action: Action, checklist: Checklist, now: datetime, code: str
+    label: str, action: Action, checklist: Checklist, check: CheckId, now: datetime, code: str
 ) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        label, callback_data=encode(action, str(checklist.version), stamp(now), code)
-    )
+    minutes = base36(int(now.timestamp()) // 60)
+    data = encode(action, str(checklist.version), base36(check.started), check.nonce, minutes, code)
+    return InlineKeyboardButton(label, callback_data=data)
 
 
 def question_keyboard(
-    checklist: Checklist, question: Question, answers: Mapping[str, Answer], now: datetime
+    checklist: Checklist,
+    question: Question,
+    answers: Mapping[str, Answer],
+    check: CheckId,
+    now: datetime,
 ) -> InlineKeyboardMarkup:
     """Answer buttons (Yes / No / Not sure, or a gate's options), then Back and Stop."""
     so_far = encode_answers(checklist, answers)
@@ -117,14 +179,21 @@ def question_keyboard(
         choices = [(labels.yes, "yes"), (labels.no, "no"), (labels.unsure, UNSURE)]
     answer_buttons = [
         _button(
-            label, Action.REDFLAGS_ANSWER, checklist, now, so_far + _answer_code(question, value)
+            label,
+            Action.REDFLAGS_ANSWER,
+            checklist,
+            check,
+            now,
+            so_far + _answer_code(question, value),
         )
         for label, value in choices
     ]
+    # Short Yes / No / Not sure side by side; longer choices one per row, readable on a phone.
     rows = [answer_buttons] if len(answer_buttons) <= 3 else [[b] for b in answer_buttons]
     controls = [InlineKeyboardButton("✖ Stop", callback_data=encode(Action.REDFLAGS_STOP))]
     if answers:
-        controls.insert(0, _button("⬅️ Back", Action.REDFLAGS_BACK, checklist, now, so_far[:-1]))
+        back = _button("⬅️ Back", Action.REDFLAGS_BACK, checklist, check, now, so_far[:-1])
+        controls.insert(0, back)
     return InlineKeyboardMarkup([*rows, controls])
 
 

@@ -64,8 +64,10 @@ async def test_start_buttons_lead_to_a_stretch_and_a_time_picker(chat: Chat) -> 
 async def test_unknown_command_free_text_and_huge_message_get_friendly_replies(chat: Chat) -> None:
     [unknown] = await chat.say("/frobnicate")
     assert "don't know that command" in unknown.text
-    [free] = await chat.say("my hips hurt <b>&")
+    [free] = await chat.say("my hips feel tight <b>&")
     assert "/stretch" in free.text
+    [pain] = await chat.say("my hips hurt <b>&")  # pain: the red-flag check, never a stretch
+    assert "/redflags" in pain.text and "/stretch" not in pain.text
     [huge] = await chat.say("x" * 5000)
     assert "/help" in huge.text
 

@@ -29,7 +29,15 @@ TIMEZONES = [
     ("Australia/Perth", "AU", "000", ("112",)),
     ("Pacific/Auckland", "NZ", "111", ()),
     ("Europe/Berlin", "DE", "112", ()),
-    ("Europe/Paris", "FR", "112", ()),
+    ("Europe/Paris", "FR", "15", ("112",)),  # SAMU first: 112 is passed on to it
+    ("Europe/Vienna", "AT", "144", ("112",)),  # 112 reaches the police there
+    ("Europe/Prague", "CZ", "155", ("112",)),  # 112 is answered by the fire service
+    ("Europe/Bratislava", "SK", "155", ("112",)),
+    ("Europe/Rome", "IT", "118", ("112",)),  # 112 is not yet single in every region
+    ("Europe/Athens", "GR", "166", ("112",)),
+    ("Asia/Jakarta", "ID", "119", ("112",)),  # the health ministry's medical line
+    ("Asia/Karachi", "PK", "115", ("1122",)),  # 1122 is provincial
+    ("America/Lima", "PE", "116", ("106",)),  # SAMU 106 serves Lima
     ("Europe/Madrid", "ES", "112", ()),
     ("Europe/Dublin", "IE", "112", ("999",)),
     ("Europe/Oslo", "NO", "113", ("112",)),  # tzdata links it to Berlin; zone.tab knows better
@@ -68,12 +76,20 @@ LANGUAGES = [
     (None, "pt-br", "BR"),
     (None, "en_AU", "AU"),
     (None, "ja", "JP"),
-    (None, "de", "DE"),
+    (None, "pl", "PL"),
+    (None, "de-at", "AT"),  # a region says where
+    # Languages of several countries never pick one: the common list is shown instead.
+    (None, "de", None),
+    (None, "fa", None),
+    (None, "ar", None),
+    (None, "pt", None),
+    (None, "ko", None),
+    (None, "sv", None),
     (None, "en", None),
     (None, "es", None),
     (None, "zh-hans", None),
     (None, None, None),
-    ("UTC", "ko", "KR"),  # a zone that says nothing leaves the language to decide
+    ("UTC", "ja", "JP"),  # a zone that says nothing leaves the language to decide
     ("America/New_York", "de", "US"),  # the zone wins over the language
     ("Asia/Ulaanbaatar", "ja", None),  # known place without a listed number: no guessing
 ]
@@ -110,6 +126,24 @@ def test_table_is_broad_and_sane() -> None:
         assert entry.name and entry.number.isdigit()
         assert all(number.isdigit() and number != entry.number for number in entry.also)
     assert [number for number, _ in COMMON_NUMBERS] == ["112", "911", "999", "000", "111"]
+    assert dict(COMMON_NUMBERS)["112"] == "EU"  # no claim about "most of the world"
+    for entry in NUMBERS.values():
+        if entry.helpline is not None:
+            assert entry.helpline.number.replace(" ", "").isdigit() and entry.helpline.name
+
+
+@pytest.mark.parametrize(
+    ("country", "helpline"),
+    [("GB", "111"), ("DE", "116117"), ("AT", "1450"), ("NO", "116117"), ("SE", "1177"),
+     ("FI", "116117"), ("AU", "1800 022 222"), ("NZ", "0800 611 116"), ("CA", "811")],
+)  # fmt: skip
+def test_same_day_helplines(country: str, helpline: str) -> None:
+    found = NUMBERS[country].helpline
+    assert found is not None and found.number == helpline
+
+
+def test_no_helpline_where_there_is_no_single_national_one() -> None:
+    assert NUMBERS["US"].helpline is None and NUMBERS["FR"].helpline is None
 
 
 def test_falls_back_to_the_next_directory(tmp_path: Path) -> None:
