@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.db.engine import checkpoint_wal
 from bot.db.privacy import delete_user, export_user
 from bot.handlers.common import answer_quietly, reply, show
 from bot.render.callbacks import Action, decode
@@ -46,6 +47,7 @@ async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if callback is not None and callback.action is Action.FORGET_CONFIRM:
         async with services(context).transaction() as session:
             await delete_user(session, sender.id)
+        await checkpoint_wal(services(context).sessions)  # the deleted rows leave the disk too
         await show(query, FORGET_DONE, None)
     else:
         await show(query, FORGET_CANCELLED, None)
