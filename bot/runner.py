@@ -39,7 +39,7 @@ CONFLICT_ADVICE = (
 )
 # Supervisors wait 30 s (systemd's TimeoutStopSec, compose's stop_grace_period) before SIGKILL,
 # which would leave deliveries "sending" for ever: stop well within that, whatever Telegram does.
-SHUTDOWN_SECONDS = 8.0
+SHUTDOWN_SECONDS = 6.0
 # Parts of it: the last getUpdates (it confirms the updates handled), and the reminder sends in
 # flight; what is left of the budget goes to updates being handled.
 POLLING_STOP_SECONDS = 2.0

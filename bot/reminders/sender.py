@@ -95,11 +95,12 @@ class ReminderSender:
         waiting = asyncio.ensure_future(wait)
         stopped = asyncio.ensure_future(self._stopping.wait())
         try:
-            await asyncio.wait((waiting, stopped), return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait((waiting, stopped), return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for task in (waiting, stopped):
-                task.cancel()  # a cancelled acquire gives its place up cleanly
-        if waiting.cancelled():
+            stopped.cancel()
+            if not waiting.done():
+                waiting.cancel()  # a cancelled acquire gives its place up cleanly
+        if waiting not in done:
             return False
         waiting.result()  # raise what the wait raised
         return True

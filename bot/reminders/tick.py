@@ -140,11 +140,10 @@ class ReminderTicker:
         self._stopping = True
         self._sender.stop()
         if not await self._tick_ended(give_up_at):
-            log.warning(
-                "stopping: %d reminder sends still unanswered, abandoned", len(self._in_flight)
-            )
+            hung = [send for send in self._in_flight if not send.done()]
+            log.warning("stopping: %d reminder sends still unanswered, abandoned", len(hung))
             self._abandoned = True
-            for send in self._in_flight:
+            for send in hung:
                 send.cancel()
             await self._tick_ended(asyncio.get_running_loop().time() + RECORDING_SECONDS)
         try:
