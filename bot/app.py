@@ -32,6 +32,7 @@ from bot.handlers import (
 )
 from bot.observability import InstrumentedUpdateProcessor
 from bot.ratelimit import SendRateLimiter
+from bot.reminders.clock_watch import ClockWatch
 from bot.reminders.sender import ReminderSender
 from bot.reminders.tick import MAX_CHUNK, ReminderTicker
 from bot.render.texts import COMMANDS
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 TICKER_KEY = "limber_ticker"
 REMINDER_BOT_KEY = "limber_reminder_bot"
 API_CONTACT_KEY = "limber_api_contact"
+CLOCK_WATCH_KEY = "limber_clock_watch"
 FEATURES = (start, stretch, settings, reminders, privacy, membership, admin)
 
 
@@ -58,6 +60,9 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         [BotCommand(command, description) for command, description in COMMANDS]
     )
     await application.bot_data[REMINDER_BOT_KEY].initialize()
+    watch: ClockWatch | None = application.bot_data.get(CLOCK_WATCH_KEY)
+    if watch is not None:
+        watch.start()
 
 
 async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -118,7 +123,10 @@ def build_application(
     )
     reminder_bot = Bot(token, base_url=base_url, request=reminder_request)
 
-    async def _post_shutdown(_application: Application) -> None:  # type: ignore[type-arg]
+    async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        watch: ClockWatch | None = application.bot_data.get(CLOCK_WATCH_KEY)
+        if watch is not None:
+            await watch.stop()
         await reminder_bot.shutdown()
         await engine.dispose()
 
@@ -152,12 +160,16 @@ def build_application(
     fallback.register(application)
     application.add_error_handler(errors.on_error)
     if run_ticker and application.job_queue is not None:
-        application.job_queue.run_repeating(
+        job = application.job_queue.run_repeating(
             _tick,
             interval=settings.tick_seconds,
             first=1.0,
             name="reminder-tick",
             # One tick at a time; a late tick runs once, not once per missed interval.
             job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+        )
+        # The interval trigger follows the wall clock; the watch reschedules it after a jump.
+        application.bot_data[CLOCK_WATCH_KEY] = ClockWatch(
+            job, settings.tick_seconds, wall=lambda: svc.clock.now().timestamp()
         )
     return application
