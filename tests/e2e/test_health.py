@@ -16,7 +16,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.app import API_CONTACT_KEY, TICKER_KEY, build_application, started
+from bot.app import TICKER_KEY, build_application, started
 from bot.catalog import Catalog
 from bot.db.migrate import upgrade_database
 from bot.runner import Mode
@@ -84,6 +84,8 @@ async def test_a_quiet_worker_asks_telegram_before_calling_it_unreachable(
 
 
 async def test_a_stalled_tick_is_named(api: FakeBotApi, sqlite_url: str, catalog: Catalog) -> None:
+    from bot.app import API_CONTACT_KEY
+
     settings = make_settings(api, sqlite_url)
     application = build_application(settings, catalog, token=api.token, run_ticker=False)
     async with started(application):

@@ -13,7 +13,7 @@ import pytest
 
 from bot.catalog import Catalog
 from bot.config import Settings
-from bot.runner import Mode, ServeError, serve
+from bot.runner import Mode, serve
 from bot.sandbox.server import FakeBotApi
 from tests.e2e.conftest import make_settings
 from tests.e2e.processes import start_limber, stop_all
@@ -63,6 +63,8 @@ async def test_run_and_worker_on_one_host_both_start(database_url: str, tmp_path
 async def test_a_busy_webhook_port_stops_the_start_with_one_clear_line(
     api: FakeBotApi, sqlite_url: str, catalog: Catalog
 ) -> None:
+    from bot.runner import ServeError
+
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

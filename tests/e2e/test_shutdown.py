@@ -108,6 +108,6 @@ async def test_sigterm_within_10_s_with_a_reminder_and_a_reply_rate_limited_and_
     assert code == 0, limber.stderr
     async with sessions() as session:
         rows = await session.execute(select(Delivery.user_id, Delivery.status))
-        statuses = dict(rows.tuples().all())
+        statuses = dict(rows.all())
     assert statuses == {CHAT_ID: "pending", hung_chat: "unknown"}, statuses
     await engine.dispose()

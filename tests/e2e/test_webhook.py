@@ -40,8 +40,8 @@ class Hook:
 async def hook(
     api: FakeBotApi, sqlite_url: str, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Hook]:
-    monkeypatch.setattr(web, "HEADER_TIMEOUT", 0.5)
-    monkeypatch.setattr(web, "BODY_TIMEOUT", 0.5)
+    monkeypatch.setattr(web, "HEADER_TIMEOUT", 0.5, raising=False)
+    monkeypatch.setattr(web, "BODY_TIMEOUT", 0.5, raising=False)
     port = free_port()
     settings = make_settings(
         api, sqlite_url, LIMBER_WEBHOOK_URL="https://limber.example.test/hook",
