@@ -10,6 +10,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import yaml
 
 from bot.catalog import Catalog
 from bot.config import Settings
@@ -77,3 +78,16 @@ async def test_a_busy_webhook_port_stops_the_start_with_one_clear_line(
             await asyncio.wait_for(
                 serve(settings, catalog, api.token, Mode.WEBHOOK, stop=asyncio.Event()), 15
             )
+
+
+def test_the_image_listens_for_health_on_its_own_address_and_compose_publishes_it_locally() -> None:
+    """Inside a container 127.0.0.1 is the container's own loopback, which a published port
+    never reaches: the image listens on all its addresses, and compose publishes health on
+    the host's 127.0.0.1 only."""
+    from tests.unit.test_deploy import DEPLOY, env_values, parse_dockerfile, stages
+
+    final = stages(parse_dockerfile((DEPLOY / "Dockerfile").read_text()))[-1]
+    assert env_values(final)["LIMBER_HEALTH_LISTEN"] == "0.0.0.0"
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    health = [p for p in compose["services"]["limber"]["ports"] if p.endswith(":8080")]
+    assert health == ["127.0.0.1:8080:8080"]
