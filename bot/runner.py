@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.db.app_state import get_or_create
 from bot.db.file_guard import DatabaseFileLost
 from bot.observability import set_user_hash_key
+from bot.redaction import register_secrets
 from bot.reminders.tick import ReminderTicker
 from bot.services import SERVICES_KEY, Services
 from bot.web import Webhook, WebServer, start_site
@@ -74,7 +75,9 @@ async def webhook_secret(settings: Settings, services: Services) -> str:
     if settings.webhook_secret is not None and settings.webhook_secret.get_secret_value():
         return settings.webhook_secret.get_secret_value()
     async with services.transaction() as session:
-        return await get_or_create(session, WEBHOOK_SECRET_KEY, secrets.token_urlsafe(32))
+        secret = await get_or_create(session, WEBHOOK_SECRET_KEY, secrets.token_urlsafe(32))
+    register_secrets([secret])  # kept out of the logs like the configured one
+    return secret
 
 
 async def serve(
