@@ -139,7 +139,8 @@ class WebServer:
             async with asyncio.timeout(DB_CHECK_TIMEOUT), self.services.transaction() as session:
                 await write_heartbeat(session, stamp)
         except Exception as error:  # any driver, timeout or lost-file error: not healthy
-            return f"error: {type(error).__name__}: {error}"[:300]
+            first_line = next(iter(str(error).splitlines()), "")  # not the SQL that follows
+            return f"error: {type(error).__name__}: {first_line}"[:300]
         return "ok"
 
     def _scheduler_check(self) -> str:
