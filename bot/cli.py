@@ -15,6 +15,7 @@ from bot.catalog.loading import ContentError
 from bot.config import Settings, normalize_database_url
 from bot.db.migrate import upgrade_database
 from bot.observability import configure_logging
+from bot.redaction import redact
 
 log = logging.getLogger("limber")
 
@@ -45,6 +46,14 @@ def _upgrade(database_url: str) -> None:
         raise CliError(f"cannot upgrade the database: {error}") from error
 
 
+def _secrets(settings: Settings) -> list[str | None]:
+    """What the logs must never show, whoever logs it."""
+    return [
+        secret.get_secret_value() if secret else None
+        for secret in (settings.telegram_bot_token, settings.webhook_secret)
+    ]
+
+
 def _token(settings: Settings) -> str:
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     if not token:
@@ -56,12 +65,15 @@ def _token(settings: Settings) -> str:
 
 
 def command_run(settings: Settings, *, worker: bool) -> None:
-    from bot.runner import mode_for, serve
+    from bot.runner import ServeError, mode_for, serve
 
     token = _token(settings)
     catalog = _load_content(settings)
     _upgrade(settings.database_url)
-    asyncio.run(serve(settings, catalog, token, mode_for(settings, worker=worker)))
+    try:
+        asyncio.run(serve(settings, catalog, token, mode_for(settings, worker=worker)))
+    except ServeError as error:
+        raise CliError(str(error)) from error
 
 
 def command_demo(settings: Settings) -> None:
@@ -117,7 +129,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _load_settings()
         quiet = args.command == "demo" and "log_level" not in settings.model_fields_set
         # In the demo, log lines would interleave with the chat: only problems are shown.
-        configure_logging("WARNING" if quiet else settings.log_level, as_json=settings.log_json)
+        configure_logging(
+            "WARNING" if quiet else settings.log_level,
+            as_json=settings.log_json,
+            secrets=_secrets(settings),
+        )
         if args.command in ("run", "worker"):
             command_run(settings, worker=args.command == "worker")
         elif args.command == "demo":
@@ -127,10 +143,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             command_db_upgrade(settings)
     except CliError as error:
-        print(f"limber: {error}", file=sys.stderr)
+        print(f"limber: {redact(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception:  # a bug: its traceback goes through the logs' redaction, not raw
+        log.critical("limber stopped on an unexpected error", exc_info=True)
+        return 1
     return 0
 
 

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="LIMBER_WEBHOOK_PORT")
     webhook_secret: SecretStr | None = Field(default=None, alias="LIMBER_WEBHOOK_SECRET")
     health_port: int = Field(default=8080, ge=0, le=65535, alias="LIMBER_HEALTH_PORT")
+    health_listen: str = Field(default="127.0.0.1", alias="LIMBER_HEALTH_LISTEN")
+    # /healthz fails when no Bot API call has succeeded for this long (and a probe fails).
+    health_telegram_seconds: float = Field(default=20, gt=0, alias="LIMBER_HEALTH_TELEGRAM_SECONDS")
     admin_ids: str = Field(default="", alias="LIMBER_ADMIN_IDS")
     log_json: bool = Field(default=False, alias="LIMBER_LOG_JSON")
     flood_messages: int = Field(default=20, ge=1, alias="LIMBER_FLOOD_MESSAGES")

@@ -8,13 +8,14 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import SimpleUpdateProcessor
 
 from bot import metrics
+from bot.redaction import RedactingFilter, register_secrets
 
 log = logging.getLogger("limber.updates")
 
@@ -47,13 +48,19 @@ class JsonFormatter(logging.Formatter):
         for name in EXTRA_FIELDS:
             if hasattr(record, name):
                 entry[name] = getattr(record, name)
-        if record.exc_info:
-            entry["traceback"] = self.formatException(record.exc_info)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:  # set by the redacting filter, which renders it once
+            entry["traceback"] = record.exc_text
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging(level: str, *, as_json: bool) -> None:
+def configure_logging(level: str, *, as_json: bool, secrets: Iterable[str | None] = ()) -> None:
+    """One handler on standard error, plain or JSON, that redacts ``secrets`` (and anything
+    shaped like a bot token) in every record, whichever library logs it."""
+    register_secrets(secrets)
     handler = logging.StreamHandler()
+    handler.addFilter(RedactingFilter())
     handler.setFormatter(
         JsonFormatter()
         if as_json

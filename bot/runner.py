@@ -1,27 +1,31 @@
 """Running the bot as a service: polling or webhook or reminder worker, with health and metrics,
 until SIGTERM or Ctrl+C, then a graceful stop (in-flight sends finish, the tick stops, the
-database closes)."""
+database closes) within ``SHUTDOWN_SECONDS``, whatever Telegram does."""
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import logging
 import secrets
 import signal
+from collections.abc import Awaitable
 from enum import Enum
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Update
-from telegram.error import Conflict, TelegramError
+from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.ext import Application
 
-from bot.app import TICKER_KEY, build_application, started
+from bot.app import API_CONTACT_KEY, TICKER_KEY, build_application, started
 from bot.catalog import Catalog
 from bot.config import Settings
 from bot.db.app_state import get_or_create
+from bot.db.file_guard import DatabaseFileLost
 from bot.observability import set_user_hash_key
+from bot.redaction import register_secrets
 from bot.reminders.tick import ReminderTicker
 from bot.services import SERVICES_KEY, Services
 from bot.web import Webhook, WebServer, start_site
@@ -34,6 +38,17 @@ CONFLICT_ADVICE = (
     "Run only one `limber run` per token (use `limber worker` for extra reminder processes), "
     "or stop the other program using this token."
 )
+# Supervisors wait 30 s (systemd's TimeoutStopSec, compose's stop_grace_period) before SIGKILL,
+# which would leave deliveries "sending" for ever: stop well within that, whatever Telegram does.
+SHUTDOWN_SECONDS = 6.0
+# Parts of it: the last getUpdates (it confirms the updates handled), and the reminder sends in
+# flight; what is left of the budget goes to updates being handled.
+POLLING_STOP_SECONDS = 2.0
+SENDS_STOP_SECONDS = 4.0
+
+
+class ServeError(Exception):
+    """The bot cannot start or must stop, for a reason the operator can fix (one line)."""
 
 
 class Mode(Enum):
@@ -60,7 +75,9 @@ async def webhook_secret(settings: Settings, services: Services) -> str:
     if settings.webhook_secret is not None and settings.webhook_secret.get_secret_value():
         return settings.webhook_secret.get_secret_value()
     async with services.transaction() as session:
-        return await get_or_create(session, WEBHOOK_SECRET_KEY, secrets.token_urlsafe(32))
+        secret = await get_or_create(session, WEBHOOK_SECRET_KEY, secrets.token_urlsafe(32))
+    register_secrets([secret])  # kept out of the logs like the configured one
+    return secret
 
 
 async def serve(
@@ -71,25 +88,90 @@ async def serve(
     *,
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Run until ``stop`` is set (SIGTERM and SIGINT set it), then shut down gracefully."""
+    """Run until ``stop`` is set (SIGTERM and SIGINT set it), then shut down gracefully.
+
+    A stop while starting (Telegram unreachable: getMe waits for its timeouts) ends at once.
+    Raises :class:`ServeError` when the bot cannot start, or stops because its SQLite file
+    was deleted or replaced.
+    """
     stop = stop or _stop_on_signals()
     set_user_hash_key(token)
     application = build_application(settings, catalog, token=token)
+    log.info("starting (%s): connecting to the Bot API at %s", mode.value, settings.api_base_url)
+    ready = asyncio.Event()
+    run = asyncio.create_task(_run(application, settings, mode, stop, ready))
+    stopped = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait((run, stopped), return_when=asyncio.FIRST_COMPLETED)
+        if not run.done() and not ready.is_set():
+            log.info("stopping before start-up finished")
+            run.cancel()
+        await asyncio.wait((run,))
+    finally:
+        stopped.cancel()
+        run.cancel()  # only if serve itself is cancelled
+    if not run.cancelled():
+        run.result()
+
+
+async def _run(
+    application: Application,  # type: ignore[type-arg]
+    settings: Settings,
+    mode: Mode,
+    stop: asyncio.Event,
+    ready: asyncio.Event,
+) -> None:
     svc: Services = application.bot_data[SERVICES_KEY]
     ticker: ReminderTicker = application.bot_data[TICKER_KEY]
-    async with started(application):
-        # What is alive now (modules, content, the app) lives as long as the process: keep it
-        # out of the collector's full passes, which otherwise block the loop for ~100 ms.
-        gc.collect()
-        gc.freeze()
-        sites = await _start_web(application, settings, svc, ticker, mode)
-        try:
-            await _receive_updates(application, settings, svc, mode)
-            log.info("Limber is running (%s) with %d stretches", mode.value, len(catalog.stretches))
-            await stop.wait()
-            log.info("stopping: finishing in-flight work")
-        finally:
-            await _wind_down(application, ticker, sites, mode)
+    lost: str | None = None
+    try:
+        async with started(application):
+            # What is alive now (modules, content, the app) lives as long as the process: keep
+            # it out of the collector's full passes, which otherwise block the loop for ~100 ms.
+            gc.collect()
+            gc.freeze()
+            sites: list[web.AppRunner] = []
+            try:
+                sites = await _start_web(application, settings, svc, ticker, mode)
+                await _receive_updates(application, settings, svc, mode)
+                ready.set()
+                log.info(
+                    "Limber is running (%s) with %d stretches",
+                    mode.value,
+                    len(svc.catalog.stretches),
+                )
+                lost = await _until_stopped_or_lost(stop, svc)
+                log.info("stopping: finishing in-flight work")
+            finally:
+                await _wind_down(application, ticker, sites, mode)
+    except InvalidToken as error:
+        raise ServeError(
+            "Telegram rejected the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN"
+        ) from error
+    except TelegramError as error:
+        raise ServeError(
+            f"the Telegram Bot API at {settings.api_base_url} failed while starting: {error}. "
+            "Check the network and TELEGRAM_API_BASE_URL."
+        ) from error
+    if lost is not None:
+        raise ServeError(lost)
+
+
+async def _until_stopped_or_lost(stop: asyncio.Event, svc: Services) -> str | None:
+    """Wait for a stop; or for the database file to be lost (returns what happened to it)."""
+    stopped = asyncio.create_task(stop.wait())
+    lost = asyncio.create_task(svc.database_guard.wait_lost())
+    try:
+        await asyncio.wait((stopped, lost), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+        if not lost.done():
+            lost.cancel()
+    if not lost.done() or lost.cancelled():
+        return None
+    message = str(DatabaseFileLost(lost.result()))
+    log.critical(message)
+    return message
 
 
 async def _start_web(
@@ -100,23 +182,46 @@ async def _start_web(
     mode: Mode,
 ) -> list[web.AppRunner]:
     """The webhook (webhook mode) on its public port, and /healthz and /metrics on their own
-    port (LIMBER_HEALTH_PORT; 0 turns it off), so they are never exposed with the webhook."""
+    private port (LIMBER_HEALTH_LISTEN:LIMBER_HEALTH_PORT; port 0 turns it off)."""
     sites = []
+    contact = application.bot_data[API_CONTACT_KEY]
     if mode is Mode.WEBHOOK:
         assert settings.webhook_url is not None
         path = urlsplit(settings.webhook_url).path or "/"
         hook = Webhook(path=path, secret=await webhook_secret(settings, svc))
-        server = WebServer(application, svc, ticker, hook)
-        sites.append(
-            await start_site(
-                server.webhook_routes(), settings.webhook_listen, settings.webhook_port
+        server = WebServer(application, svc, ticker, contact, hook)
+        where = f"{settings.webhook_listen}:{settings.webhook_port}"
+        try:
+            sites.append(
+                await start_site(
+                    server.webhook_routes(), settings.webhook_listen, settings.webhook_port
+                )
             )
-        )
+        except OSError as error:  # without its webhook the bot hears nothing: fatal
+            raise ServeError(
+                f"cannot listen for the webhook on {where}: {error.strerror}"
+            ) from error
     if settings.health_port:
-        server = WebServer(application, svc, ticker)
-        sites.append(
-            await start_site(server.health_routes(), settings.webhook_listen, settings.health_port)
-        )
+        server = WebServer(application, svc, ticker, contact)
+        try:
+            sites.append(
+                await start_site(
+                    server.health_routes(), settings.health_listen, settings.health_port
+                )
+            )
+        except OSError as error:
+            # The bot's job is the chat: carry on without health rather than not at all.
+            busy = error.errno == errno.EADDRINUSE
+            log.error(
+                "health and metrics are off: cannot listen on %s:%d (%s)%s",
+                settings.health_listen,
+                settings.health_port,
+                error.strerror,
+                "; another process (a second Limber?) uses that port: give each process its "
+                "own LIMBER_HEALTH_PORT, or 0 to turn health off"
+                if busy
+                else "",
+            )
     return sites
 
 
@@ -146,14 +251,30 @@ async def _wind_down(
     sites: list[web.AppRunner],
     mode: Mode,
 ) -> None:
-    """Stop taking work, let the tick in progress finish its sends; ``started`` does the rest."""
+    """Stop taking work and finish what is in flight, within SHUTDOWN_SECONDS in all: the
+    reminder tick stops waiting for Telegram at once, and each step that still waits for it
+    is given up at its deadline. ``started`` then closes the bot and the database."""
+    now = asyncio.get_running_loop().time()
+    deadline = now + SHUTDOWN_SECONDS
+    stopping_sends = asyncio.create_task(ticker.stop(give_up_at=now + SENDS_STOP_SECONDS))
     if mode is Mode.POLLING and application.updater is not None and application.updater.running:
-        await application.updater.stop()
+        await _by(now + POLLING_STOP_SECONDS, application.updater.stop(), "the last getUpdates")
     if application.job_queue is not None and application.job_queue.scheduler.running:
         application.job_queue.scheduler.pause()
-    await ticker.drain()
+    await _by(deadline, stopping_sends, "the reminder sends")
     for site in sites:
         await site.cleanup()
+    if application.running:  # waits for updates being handled, then stops the job queue
+        await _by(deadline, application.stop(), "the updates being handled")
+
+
+async def _by(deadline: float, step: Awaitable[object], what: str) -> None:
+    """Wait for ``step`` until ``deadline`` (event loop time); then give it up, with a line."""
+    try:
+        async with asyncio.timeout_at(deadline):
+            await step
+    except TimeoutError:
+        log.warning("stopping: gave up waiting for %s", what)
 
 
 def _stop_on_signals() -> asyncio.Event:

@@ -15,6 +15,7 @@ from bot.catalog.redflags import Checklist
 from bot.catalog.stretches import Position, StretchLibrary
 from bot.clock import Clock
 from bot.config import Settings
+from bot.db.file_guard import DatabaseFileGuard
 from bot.domain.picking import StretchPicker
 
 SERVICES_KEY = "limber_services"
@@ -29,6 +30,7 @@ class Services:
     rng: Random = field(default_factory=Random)
     # Telegram's file id for each uploaded illustration: uploaded once, then sent by reference.
     illustration_ids: dict[Position, str] = field(default_factory=dict)
+    database_guard: DatabaseFileGuard = field(default_factory=DatabaseFileGuard)
     picker: StretchPicker = field(init=False)
 
     def __post_init__(self) -> None:
@@ -44,7 +46,9 @@ class Services:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session whose work commits on success and rolls back on error."""
+        """A session whose work commits on success and rolls back on error; refused (raises
+        DatabaseFileLost) once the SQLite file was deleted or replaced under the bot."""
+        self.database_guard.check()
         async with self.sessions() as session, session.begin():
             yield session
 

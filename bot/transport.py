@@ -9,6 +9,7 @@ Plug this in through ``ApplicationBuilder().request(AiohttpRequest())`` and
 from __future__ import annotations
 
 import logging
+import time
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -16,7 +17,9 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-__all__ = ["AiohttpRequest", "ConnectTimedOut", "RequestNotSent", "ResponseLost"]
+from bot.redaction import redact
+
+__all__ = ["AiohttpRequest", "ApiContact", "ConnectTimedOut", "RequestNotSent", "ResponseLost"]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -28,7 +31,8 @@ class RequestNotSent(NetworkError):
 
     Raised for failures that happen before a single byte of the request is written: connection
     refused, DNS failure, TLS handshake failure, a connect timeout, or a pool timeout (every
-    connection busy). The original aiohttp exception is the ``__cause__``.
+    connection busy). The message names the aiohttp error, with the bot token redacted; the
+    aiohttp error itself is not chained (its message may quote the URL, token included).
     """
 
     __slots__ = ()
@@ -49,6 +53,33 @@ class ConnectTimedOut(RequestNotSent, TimedOut):
     """
 
     __slots__ = ()
+
+
+class ApiContact:
+    """When the Bot API last answered, and why the latest request failed: for /healthz.
+
+    Any answer below 500 counts (a 400 or a 429 is Telegram answering); a 5xx or no answer at
+    all is a failure. One instance is shared by all the requests of a process.
+    """
+
+    __slots__ = ("last_answer", "last_failure")
+
+    def __init__(self) -> None:
+        self.last_answer: float | None = None  # time.monotonic()
+        self.last_failure: str | None = None
+
+    def answered(self, status: int) -> None:
+        if status < 500:
+            self.last_answer = time.monotonic()
+        else:
+            self.failed(f"HTTP {status}")
+
+    def failed(self, reason: str) -> None:
+        self.last_failure = reason
+
+    def silence(self) -> float | None:
+        """Seconds since the last answer; None before the first one."""
+        return None if self.last_answer is None else time.monotonic() - self.last_answer
 
 
 class AiohttpRequest(BaseRequest):
@@ -98,10 +129,12 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: Default limit for waiting for a free connection in the pool.
         media_write_timeout: Default write timeout for requests that upload files.
         proxy: Optional proxy URL passed to the session, e.g. ``"http://127.0.0.1:3128"``.
+        contact: Optional :class:`ApiContact` told about every answer and failure.
     """
 
     __slots__ = (
         "_connect_timeout",
+        "_contact",
         "_media_write_timeout",
         "_pool_size",
         "_pool_timeout",
@@ -122,6 +155,7 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
         proxy: str | None = None,
+        contact: ApiContact | None = None,
     ) -> None:
         if connection_pool_size < 1:
             raise ValueError("connection_pool_size must be at least 1")
@@ -132,6 +166,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._proxy = proxy
+        self._contact = contact
         self._session: aiohttp.ClientSession | None = None
         # The two timeouts nearly every request uses, built once.
         self._timeout = _client_timeout(
@@ -225,25 +260,38 @@ class AiohttpRequest(BaseRequest):
                 upload=upload,
             )
 
+        failure: NetworkError
         try:
             async with session.request(
                 method, url, data=data, headers=headers, timeout=timeout
             ) as response:
-                return response.status, await response.read()
+                answer = response.status, await response.read()
         except aiohttp.ConnectionTimeoutError as err:
-            raise ConnectTimedOut(
+            failure = ConnectTimedOut(
                 "Connect or pool timeout: no connection to Telegram within the limit, the "
-                f"request was *not* sent ({err})"
-            ) from err
+                f"request was *not* sent ({_describe(err)})"
+            )
         except aiohttp.ClientConnectorError as err:
-            raise RequestNotSent(
-                f"aiohttp.{err.__class__.__name__}: {err}; the request was *not* sent"
-            ) from err
-        except TimeoutError as err:  # aiohttp.SocketTimeoutError, or the upload deadline
-            raise TimedOut from err
+            failure = RequestNotSent(f"{_describe(err)}; the request was *not* sent")
+        except TimeoutError:  # aiohttp.SocketTimeoutError, or the upload deadline
+            failure = TimedOut()
         except aiohttp.ClientError as err:
             # The class name helps where the message is empty (ServerDisconnectedError).
-            raise ResponseLost(f"aiohttp.{err.__class__.__name__}: {err}") from err
+            failure = ResponseLost(_describe(err))
+        else:
+            if self._contact is not None:
+                self._contact.answered(answer[0])
+            return answer
+        if self._contact is not None:
+            self._contact.failed(str(failure))
+        # Raised outside the handlers, so the aiohttp error is not chained to it: its message
+        # may hold the URL, and the URL holds the token.
+        raise failure
+
+
+def _describe(error: aiohttp.ClientError) -> str:
+    """The error's class and message, without the token."""
+    return redact(f"aiohttp.{error.__class__.__name__}: {error}")
 
 
 def _client_timeout(

@@ -6,23 +6,56 @@ import asyncio
 import hmac
 import json
 import logging
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import text
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot import metrics
+from bot.db.app_state import write_heartbeat
+from bot.db.reminders import THIS_PROCESS
 from bot.db.stats import count_users
 from bot.reminders.tick import ReminderTicker
 from bot.services import Services
+from bot.transport import ApiContact
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DB_CHECK_TIMEOUT = 3.0
+# Asking Telegram directly (getMe) when the bot has not heard from it lately.
+PROBE_TIMEOUT = 3.0
+# A connection must bring a whole request's headers within this long of opening (and may
+# then idle as long between requests); the body must arrive within BODY_TIMEOUT. Telegram
+# sends both at once, so only a slow or idle client is cut off, and none can pile up.
+HEADER_TIMEOUT = 10.0
+BODY_TIMEOUT = 10.0
+MAX_BODY = 1024 * 1024
+# Update ids already taken from the webhook, to drop a replayed POST: Telegram resends an
+# update only when it got no answer, so a short memory is enough.
+SEEN_UPDATES = 1024
+
+
+class RecentIds:
+    """The last ``size`` ids added, for "seen before?" (oldest forgotten first)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._ids: OrderedDict[int, None] = OrderedDict()
+
+    def add(self, item: int) -> bool:
+        """Remember ``item``; False if it was remembered already."""
+        if item in self._ids:
+            return False
+        self._ids[item] = None
+        if len(self._ids) > self._size:
+            self._ids.popitem(last=False)
+        return True
 
 
 @dataclass(frozen=True)
@@ -36,12 +69,15 @@ class WebServer:
     application: Application  # type: ignore[type-arg]
     services: Services
     ticker: ReminderTicker | None
+    contact: ApiContact
     webhook: Webhook | None = None
+    _seen: RecentIds = field(default_factory=lambda: RecentIds(SEEN_UPDATES))
+    _probe: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def webhook_routes(self) -> web.Application:
         """The public side: only Telegram's webhook."""
         assert self.webhook is not None
-        app = web.Application(client_max_size=1024 * 1024)
+        app = web.Application(client_max_size=MAX_BODY)
         app.router.add_post(self.webhook.path, self.receive_update)
         return app
 
@@ -53,34 +89,87 @@ class WebServer:
         return app
 
     async def receive_update(self, request: web.Request) -> web.Response:
-        """Accept an update from Telegram only with the secret token we registered."""
+        """Accept an update from Telegram only with the secret token we registered, only a
+        well-formed one (400 otherwise, never a traceback), and each update id only once."""
         assert self.webhook is not None
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.webhook.secret.encode()):
             log.warning("webhook request without the right secret token was rejected")
             return web.Response(status=403, text="forbidden")
         try:
-            data = await request.json()
-            update = Update.de_json(data, self.application.bot)
-        except (json.JSONDecodeError, ValueError, TypeError, KeyError):
+            async with asyncio.timeout(BODY_TIMEOUT):
+                body = await request.read()
+        except TimeoutError:
+            return web.Response(status=408, text="request body too slow")
+        update = self._parse(body)
+        if update is None:
+            log.warning("webhook request with a malformed update was rejected")
             return web.Response(status=400, text="bad update")
+        if not self._seen.add(update.update_id):
+            log.info("update %d arrived again; already handled", update.update_id)
+            return web.Response(text="ok")
         await self.application.update_queue.put(update)
         return web.Response(text="ok")
 
-    async def healthz(self, _request: web.Request) -> web.Response:
-        """200 when the database answers and the reminder tick is alive; 503 otherwise."""
-        checks: dict[str, str] = {"database": "ok", "scheduler": "ok"}
+    def _parse(self, body: bytes) -> Update | None:
         try:
-            async with asyncio.timeout(DB_CHECK_TIMEOUT), self.services.sessions() as session:
-                await session.execute(text("SELECT 1"))
-        except Exception as error:  # any driver or timeout error means "not healthy"
-            checks["database"] = f"error: {type(error).__name__}"
-        if self.ticker is not None:
-            max_silence = max(60.0, 10 * self.services.settings.tick_seconds)
-            if not self.ticker.is_alive(max_silence):
-                checks["scheduler"] = "not ticking"
+            data = json.loads(body)
+            if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+                return None
+            return Update.de_json(data, self.application.bot)
+        except Exception:  # whatever a malformed update makes the JSON or PTB's parser raise
+            return None
+
+    async def healthz(self, _request: web.Request) -> web.Response:
+        """200 when every check passes, else 503; the body names each check's state:
+        the database takes a write, the reminder tick is alive, Telegram answers."""
+        checks = {
+            "database": await self._database_check(),
+            "scheduler": self._scheduler_check(),
+            "telegram": await self._telegram_check(),
+        }
         healthy = all(value == "ok" for value in checks.values())
         return web.json_response(checks, status=200 if healthy else 503)
+
+    async def _database_check(self) -> str:
+        """A real write (the heartbeat row): a database that answers SELECT 1 may still refuse
+        writes (disk full, read-only), and a deleted SQLite file still takes them."""
+        stamp = f"{datetime.now(UTC).isoformat(timespec='seconds')} {THIS_PROCESS}"
+        try:
+            async with asyncio.timeout(DB_CHECK_TIMEOUT), self.services.transaction() as session:
+                await write_heartbeat(session, stamp)
+        except Exception as error:  # any driver, timeout or lost-file error: not healthy
+            first_line = next(iter(str(error).splitlines()), "")  # not the SQL that follows
+            return f"error: {type(error).__name__}: {first_line}"[:300]
+        return "ok"
+
+    def _scheduler_check(self) -> str:
+        if self.ticker is None:
+            return "ok"
+        max_silence = max(60.0, 10 * self.services.settings.tick_seconds)
+        return "ok" if self.ticker.is_alive(max_silence) else "not ticking"
+
+    async def _telegram_check(self) -> str:
+        """Some Bot API call answered lately; if none did (a quiet webhook or worker makes
+        few), ask Telegram once (getMe) before calling it unreachable."""
+        limit = self.services.settings.health_telegram_seconds
+        if not self._heard_within(limit):
+            async with self._probe:  # one probe at a time
+                if not self._heard_within(limit):
+                    try:
+                        async with asyncio.timeout(PROBE_TIMEOUT):
+                            await self.application.bot.get_me()
+                    except (TelegramError, TimeoutError):
+                        pass  # the transport has recorded why
+        if self._heard_within(limit):
+            return "ok"
+        silence = self.contact.silence()
+        since = "since start" if silence is None else f"for {silence:.0f} s"
+        return f"no answer from the Bot API {since} ({self.contact.last_failure})"
+
+    def _heard_within(self, seconds: float) -> bool:
+        silence = self.contact.silence()
+        return silence is not None and silence < seconds
 
     async def metrics(self, _request: web.Request) -> web.Response:
         try:
@@ -94,7 +183,18 @@ class WebServer:
 
 
 async def start_site(app: web.Application, host: str, port: int) -> web.AppRunner:
-    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=5.0)
+    # keepalive_timeout also bounds how long a new connection may take to send its headers.
+    runner = web.AppRunner(
+        app,
+        access_log=None,
+        handle_signals=False,
+        shutdown_timeout=2.0,
+        keepalive_timeout=HEADER_TIMEOUT,
+    )
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
     return runner

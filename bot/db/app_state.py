@@ -21,3 +21,16 @@ async def get_or_create(session: AsyncSession, key: str, make_value: str) -> str
     stored = await session.get(AppState, key)
     assert stored is not None
     return stored.value
+
+
+HEARTBEAT_KEY = "heartbeat"
+
+
+async def write_heartbeat(session: AsyncSession, value: str) -> None:
+    """Overwrite the heartbeat row: /healthz proves with it that the database takes writes."""
+    statement = insert_for(session, AppState).values(key=HEARTBEAT_KEY, value=value)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[AppState.key], set_={"value": statement.excluded.value}
+        )
+    )

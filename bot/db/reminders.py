@@ -18,7 +18,7 @@ import os
 import socket
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
@@ -46,6 +46,8 @@ from bot.domain.reminders import DeliveryKind, DeliveryStatus, decide_daily, dec
 YIELD_EVERY = 250
 # Who claims, as stored in deliveries.claimed_by: one value per process.
 THIS_PROCESS = f"{socket.gethostname()}:{os.getpid()}"[:80]
+# The claim time of a released delivery: long past any lease, so the next tick takes it.
+RELEASED_AT = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -345,6 +347,18 @@ async def reclaim_abandoned(
             session, [(i, DeliveryStatus.SKIPPED, None, 0) for i in expired], now
         )
     return claimed
+
+
+async def release_pending(session: AsyncSession, claimer: str = THIS_PROCESS) -> int:
+    """Give back the pending deliveries ``claimer`` holds (it is shutting down): any process's
+    next tick takes them over at once, rather than after the lease. Returns how many."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.status == DeliveryStatus.PENDING.value, Delivery.claimed_by == claimer)
+        .values(claimed_at=RELEASED_AT, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def start_sending(

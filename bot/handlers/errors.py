@@ -10,11 +10,15 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import metrics
+from bot.domain.notices import NoticeThrottle
 from bot.observability import user_ref
+from bot.render.notices import render_error_notice
 from bot.render.texts import SOMETHING_WENT_WRONG
 from bot.services import services
 
 log = logging.getLogger(__name__)
+
+NOTICES_KEY = "limber_admin_notices"
 
 
 def _reply_cannot_arrive(error: BaseException | None) -> bool:
@@ -53,8 +57,14 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _notify_admins(
     context: ContextTypes.DEFAULT_TYPE, update_id: int | None, error: BaseException | None
 ) -> None:
-    """A one-line notice for operators: the error's type only, nothing about the user."""
-    notice = f"⚠️ Limber error while handling update {update_id}: {type(error).__name__}"
+    """A one-line notice for operators: the error's type only, nothing about the user; at most
+    one per type per admin in 10 minutes (a failing tick would send one every few seconds)."""
+    kind = type(error).__name__
+    throttle: NoticeThrottle = context.bot_data.setdefault(NOTICES_KEY, NoticeThrottle())
     for admin_id in services(context).settings.admin_id_set:
-        with suppress(TelegramError):
-            await context.bot.send_message(admin_id, notice)
+        held_back = throttle.admit(admin_id, kind)
+        if held_back is not None:
+            with suppress(TelegramError):
+                await context.bot.send_message(
+                    admin_id, render_error_notice(update_id, kind, held_back)
+                )

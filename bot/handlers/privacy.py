@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InputFile, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.db.engine import checkpoint_wal
 from bot.db.privacy import delete_user, export_user
 from bot.domain.buttons import confirmation_is_valid
 from bot.handlers.common import answer_quietly, reply, show
@@ -66,6 +67,7 @@ async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await answer_quietly(query)
     async with svc.transaction() as session:
         await delete_user(session, sender.id)
+    await checkpoint_wal(svc.sessions)  # the deleted rows leave the disk too
     await show(query, FORGET_DONE, None)
 
 

@@ -5,6 +5,8 @@
 - 5xx and requests that never left this machine: retry with exponential backoff.
 - A timeout after the request was written is ambiguous (Telegram may have accepted it), so it
   is recorded as UNKNOWN and never resent: a missing reminder beats a doubled one.
+- Shutting down (:meth:`ReminderSender.stop`): every wait (a 429's ``retry_after``, a backoff,
+  the rate limit) ends at once and the message is left PENDING, for the next process.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -56,7 +59,7 @@ class ReminderSender:
         limiter: SendRateLimiter,
         *,
         backoff_base: float = 0.5,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep,
     ) -> None:
         self._bot = bot
         self._limiter = limiter
@@ -64,16 +67,43 @@ class ReminderSender:
         self._sleep = sleep
         self.rate_limited_count = 0
         self._keyboards: dict[int, tuple[InlineKeyboardMarkup, str]] = {}
+        self._stopping = asyncio.Event()
 
-    async def pace(self, chat_ids: Iterable[int]) -> None:
-        """Wait until the rate limits allow one message to each chat, in order.
+    def stop(self) -> None:
+        """Stop waiting: waits in progress and later ones end at once (shutdown)."""
+        self._stopping.set()
+
+    async def pace(self, chat_ids: Iterable[int]) -> bool:
+        """Wait until the rate limits allow one message to each chat, in order; False when the
+        sender was stopped meanwhile (send nothing then).
 
         The tick paces a whole chunk before marking it as sending, so that once a delivery is
         marked, its request goes out at once: a process killed in between leaves almost
         nothing in doubt.
         """
+        return await self._unless_stopped(self._acquire_all(chat_ids))
+
+    async def _acquire_all(self, chat_ids: Iterable[int]) -> None:
         for chat_id in chat_ids:
             await self._limiter.acquire(chat_id)
+
+    async def _unless_stopped(self, wait: Coroutine[Any, Any, None]) -> bool:
+        """Run ``wait`` to its end (True), unless the sender stops first (False)."""
+        if self._stopping.is_set():
+            wait.close()
+            return False
+        waiting = asyncio.ensure_future(wait)
+        stopped = asyncio.ensure_future(self._stopping.wait())
+        try:
+            done, _ = await asyncio.wait((waiting, stopped), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+            if not waiting.done():
+                waiting.cancel()  # a cancelled acquire gives its place up cleanly
+        if waiting not in done:
+            return False
+        waiting.result()  # raise what the wait raised
+        return True
 
     async def send(self, message: OutgoingMessage, *, paced: bool = False) -> SendResult:
         """Send one message; ``paced`` means ``pace`` already took its place in the rate."""
@@ -87,8 +117,10 @@ class ReminderSender:
         attempts = 0
         waits = 0
         while True:
-            if attempts or not paced:
-                await self._limiter.acquire(message.chat_id)
+            if (attempts or not paced) and not await self._unless_stopped(
+                self._limiter.acquire(message.chat_id)
+            ):
+                return SendResult(DeliveryStatus.PENDING, None, attempts)
             attempts += 1
             try:
                 message_id = await self._send_message(message)
@@ -102,7 +134,8 @@ class ReminderSender:
                 if waits > MAX_RETRY_AFTER_WAITS:
                     log.warning("still rate limited after %d waits; leaving for later", waits)
                     return SendResult(DeliveryStatus.PENDING, None, attempts)
-                await self._sleep(delay)
+                if not await self._unless_stopped(self._sleep(delay)):
+                    return SendResult(DeliveryStatus.PENDING, None, attempts)
             except Forbidden:
                 return SendResult(DeliveryStatus.BLOCKED, None, attempts)
             except BadRequest as error:
@@ -115,9 +148,10 @@ class ReminderSender:
                     # Written but unanswered: Telegram may have it. Never risk a double.
                     return SendResult(DeliveryStatus.UNKNOWN, None, attempts)
                 # A 5xx answer, or a request that never left: safe to repeat, with backoff.
-                if attempts >= MAX_ATTEMPTS:
+                if attempts >= MAX_ATTEMPTS or not await self._unless_stopped(
+                    self._sleep(self._backoff(attempts))
+                ):
                     return SendResult(DeliveryStatus.PENDING, None, attempts)
-                await self._sleep(self._backoff(attempts))
 
     async def _send_message(self, message: OutgoingMessage) -> int:
         """``sendMessage`` with the parameters ``Bot.send_message`` would send; the new id.

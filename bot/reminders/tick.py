@@ -22,6 +22,7 @@ from bot.db.reminders import (
     finish_deliveries,
     log_reminders_sent,
     reclaim_abandoned,
+    release_pending,
     start_sending,
 )
 from bot.domain.precautions import EVERY_PRECAUTION, forbidden_for_stored
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 
 # A chunk marked as sending goes out at once, so it must fit the reminder connection pool.
 MAX_CHUNK = 128
+# At shutdown, how long recording the outcomes of abandoned sends may take.
+RECORDING_SECONDS = 1.0
 
 HEADINGS = {
     DeliveryKind.DAILY: "⏰ Time for your daily stretch!",
@@ -61,6 +64,9 @@ class ReminderTicker:
         self._lock = asyncio.Lock()
         # Monotonic time of the last sign of life (a tick started, a chunk sent, a tick ended).
         self.last_progress: float | None = None
+        self._stopping = False
+        self._in_flight: set[asyncio.Future[SendResult]] = set()
+        self._abandoned = False
         self._cards: dict[tuple[str | None, DeliveryKind], tuple[str, InlineKeyboardMarkup]] = {}
 
     @property
@@ -77,12 +83,16 @@ class ReminderTicker:
         """
         async with self._lock:
             started = self.last_progress = time.monotonic()
+            if self._stopping:
+                return TickReport()
             claimed = await self._claim()
             report = TickReport(claimed=len(claimed))
             recording: asyncio.Task[None] | None = None
             try:
                 for chunk in chunked(claimed, self._chunk_size()):
                     outcomes = await self._send_chunk(chunk)
+                    if outcomes is None:
+                        break  # stopping: the rest stay pending, and stop() releases them
                     if recording is not None:
                         await recording  # one recording at a time, in order
                     recording = asyncio.create_task(self._record(outcomes))
@@ -101,21 +111,57 @@ class ReminderTicker:
 
     async def _send_chunk(
         self, chunk: Sequence[ClaimedDelivery]
-    ) -> list[tuple[ClaimedDelivery, SendResult]]:
+    ) -> list[tuple[ClaimedDelivery, SendResult]] | None:
+        """Send one chunk and return the outcomes; None when stopping before it went out."""
         messages = {item.delivery_id: self._message_for(item) for item in chunk}
-        await self._sender.pace(item.chat_id for item in chunk)
+        if not await self._sender.pace(item.chat_id for item in chunk):
+            return None
         async with self._svc.transaction() as session:
             mine = await start_sending(session, chunk, self._svc.clock.now())
         held = [item for item in chunk if item.delivery_id in mine]
-        results = await asyncio.gather(
-            *(self._deliver(item, messages[item.delivery_id]) for item in held)
-        )
+        sends = [
+            asyncio.ensure_future(self._deliver(item, messages[item.delivery_id])) for item in held
+        ]
+        self._in_flight.update(sends)
+        try:
+            results = await asyncio.gather(*sends)
+        finally:
+            self._in_flight.difference_update(sends)
         return list(zip(held, results, strict=True))
 
-    async def drain(self) -> None:
-        """Wait for a tick in progress to finish (graceful shutdown)."""
-        async with self._lock:
+    async def stop(self, give_up_at: float) -> None:
+        """Shut down within a deadline (event loop time), whatever Telegram does.
+
+        Waits end at once (a 429's ``retry_after``, backoffs, pacing): those reminders were not
+        sent and stay pending. Sends still unanswered at ``give_up_at`` are abandoned and
+        recorded as unknown (Telegram may have them: never resent). Then every pending
+        delivery this process holds is released, so the next process sends it at its first
+        tick instead of after the lease.
+        """
+        self._stopping = True
+        self._sender.stop()
+        if not await self._tick_ended(give_up_at):
+            hung = [send for send in self._in_flight if not send.done()]
+            log.warning("stopping: %d reminder sends still unanswered, abandoned", len(hung))
+            self._abandoned = True
+            for send in hung:
+                send.cancel()
+            await self._tick_ended(asyncio.get_running_loop().time() + RECORDING_SECONDS)
+        try:
+            async with self._svc.transaction() as session:
+                released = await release_pending(session)
+        except Exception as error:  # the database is failing: the lease hands them over later
+            log.warning("stopping: could not release unsent reminders (%s)", type(error).__name__)
             return
+        if released:
+            log.info("stopping: %d unsent reminders left for the next process", released)
+
+    async def _tick_ended(self, deadline: float) -> bool:
+        try:
+            async with asyncio.timeout_at(deadline), self._lock:
+                return True
+        except TimeoutError:
+            return False
 
     def is_alive(self, max_silence: float) -> bool:
         """Ticked, or made progress, within ``max_silence`` seconds."""
@@ -177,6 +223,11 @@ class ReminderTicker:
     async def _deliver(self, item: ClaimedDelivery, message: OutgoingMessage) -> SendResult:
         try:
             return await self._sender.send(message, paced=True)
+        except asyncio.CancelledError:
+            if not self._abandoned:
+                raise
+            # Given up at shutdown: the request may have reached Telegram.
+            return SendResult(DeliveryStatus.UNKNOWN, None, 1)
         except Exception:
             # Unexpected: leave it pending; the lease hands it to a later tick.
             log.exception("unexpected error sending delivery %d", item.delivery_id)

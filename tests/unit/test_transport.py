@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -372,3 +373,56 @@ async def test_lifecycle(telegram_server: FakeTelegram) -> None:
 def test_rejects_an_empty_pool() -> None:
     with pytest.raises(ValueError):
         AiohttpRequest(connection_pool_size=0)
+
+
+REAL_SHAPED_TOKEN = "7012345678:AAHk4v_Q9rZ2mX8pL3nB6tY1wE5uJ0cKd7s"
+
+
+async def test_a_connect_timeout_does_not_carry_the_token() -> None:
+    """aiohttp's connect-timeout message quotes the URL, token included; the error the
+    transport raises, and its whole traceback, must not."""
+    from tests.e2e.processes import unanswering_port
+
+    with unanswering_port() as port:
+        bot = Bot(
+            token=REAL_SHAPED_TOKEN,
+            base_url=f"http://127.0.0.1:{port}/bot",
+            request=AiohttpRequest(connect_timeout=0.3),
+            get_updates_request=AiohttpRequest(connect_timeout=0.3),
+        )
+        try:
+            with pytest.raises(ConnectTimedOut) as caught:
+                await bot.initialize()  # getMe
+        finally:
+            await bot.shutdown()
+    shown = "".join(traceback.format_exception(caught.value))
+    assert "Connection timeout to host" in shown and "/bot[REDACTED]/getMe" in shown
+    assert "AAHk4v" not in shown
+    assert caught.value.__cause__ is None and caught.value.__context__ is None
+
+
+async def test_the_token_stays_out_of_other_transport_errors(
+    telegram_server: FakeTelegram,
+) -> None:
+    async def slow(_: web.Request) -> web.Response:
+        await asyncio.wait_for(telegram_server.release.wait(), timeout=5)
+        return web.json_response({"ok": True, "result": ME})
+
+    async def broken(_: web.Request) -> web.Response:
+        return web.Response(status=502, text="bad gateway")
+
+    bot = Bot(
+        token=REAL_SHAPED_TOKEN,
+        base_url=telegram_server.base_url,
+        request=AiohttpRequest(read_timeout=0.2),
+    )
+    errors: list[BaseException] = []
+    for method, handler in (("getMe", slow), ("getMe", broken)):
+        telegram_server.overrides[method] = handler
+        with pytest.raises(NetworkError) as caught:
+            await bot.get_me()
+        errors.append(caught.value)
+    await bot.shutdown()
+    await bot.request.shutdown()
+    for error in errors:
+        assert "AAHk4v" not in "".join(traceback.format_exception(error))
