@@ -111,13 +111,13 @@ async def end_to_end(
 ) -> dict[str, Any]:
     """``gc_freeze`` freezes everything alive after start-up out of the garbage collector's
     reach (``gc.freeze()``), as a service could do once it has started: a what-if."""
-    from bot.app import REMINDER_BOT_KEY, TICKER_KEY, build_application
+    from bot.app import build_application
 
     settings = _settings(server, f"sqlite+aiosqlite:///{db_path}", batch)
-    application = build_application(settings, catalog, token=server.token, run_ticker=False)
-    reminder_bot = application.bot_data[REMINDER_BOT_KEY]
+    app = build_application(settings, catalog, token=server.token, run_ticker=False)
+    reminder_bot = app.reminder_bot
     await reminder_bot.initialize()
-    ticker = application.bot_data[TICKER_KEY]
+    ticker = app.ticker
     lag = PhaseLag()
     phases: Counter[str] = Counter()
     _instrument(ticker, lag, phases)
@@ -157,8 +157,9 @@ async def end_to_end(
     cpu = time.process_time() - cpu
     server_cpu = server.cpu_seconds() - server_cpu
     others = system_busy_seconds() - machine_cpu - cpu - server_cpu
-    assert application.post_shutdown is not None
-    await application.post_shutdown(application)
+    post_shutdown = app.application.post_shutdown
+    assert post_shutdown is not None
+    await post_shutdown(app.application)
     sent = statuses.get("sent", 0)
     with sqlite3.connect(db_path) as connection:
         stored = dict(connection.execute("SELECT status, count(*) FROM deliveries GROUP BY status"))

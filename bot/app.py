@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from random import Random
+from typing import Any
 
 from telegram import Bot, BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.catalog import Catalog
 from bot.clock import Clock, SystemClock
@@ -22,6 +24,7 @@ from bot.handlers import (
     errors,
     fallback,
     flood,
+    identity,
     membership,
     precautions,
     privacy,
@@ -29,26 +32,36 @@ from bot.handlers import (
     redflags,
     reminders,
     settings,
-    stale_buttons,
     start,
     stretch,
 )
+from bot.handlers.context import CONTEXT_TYPES, BotData, LimberContext
 from bot.observability import InstrumentedUpdateProcessor
 from bot.ratelimit import SendRateLimiter
 from bot.reminders.clock_watch import ClockWatch
 from bot.reminders.sender import ReminderSender
 from bot.reminders.tick import MAX_CHUNK, ReminderTicker
 from bot.render.texts import COMMANDS
-from bot.services import SERVICES_KEY, Services
+from bot.services import Services
 from bot.transport import AiohttpRequest, ApiContact
 
 log = logging.getLogger(__name__)
 
-TICKER_KEY = "limber_ticker"
-REMINDER_BOT_KEY = "limber_reminder_bot"
-API_CONTACT_KEY = "limber_api_contact"
-CLOCK_WATCH_KEY = "limber_clock_watch"
 FEATURES = (start, stretch, precautions, settings, reminders, privacy, membership, admin)
+
+PtbApplication = Application[Any, LimberContext, Any, Any, BotData, Any]
+
+
+@dataclass
+class LimberApp:
+    """The bot as built: PTB's application and what runs beside it."""
+
+    application: PtbApplication
+    services: Services
+    ticker: ReminderTicker
+    reminder_bot: Bot  # reminders go through their own plain Bot (own pacing and retries)
+    contact: ApiContact  # every Bot API request reports to it; /healthz reads it
+    clock_watch: ClockWatch | None = None  # reschedules the tick after a wall-clock jump
 
 
 def _limiter(settings: Settings) -> SendRateLimiter:
@@ -58,25 +71,11 @@ def _limiter(settings: Settings) -> SendRateLimiter:
     )
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
-    await application.bot.set_my_commands(
-        [BotCommand(command, description) for command, description in COMMANDS]
-    )
-    await application.bot_data[REMINDER_BOT_KEY].initialize()
-    watch: ClockWatch | None = application.bot_data.get(CLOCK_WATCH_KEY)
-    if watch is not None:
-        watch.start()
-
-
-async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    ticker: ReminderTicker = context.bot_data[TICKER_KEY]
-    await ticker.tick()
-
-
 @asynccontextmanager
-async def started(application: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def started(app: LimberApp) -> AsyncIterator[LimberApp]:
     """The application initialized and started, with the hooks ``run_polling`` would call;
     stopped and shut down on exit. Receiving updates (polling, webhook) is the caller's part."""
+    application = app.application
     assert application.post_init is not None and application.post_shutdown is not None
     try:
         await application.initialize()  # getMe: fails when Telegram refuses or cannot be reached
@@ -89,7 +88,7 @@ async def started(application: Application) -> AsyncIterator[Application]:  # ty
     try:
         await application.post_init(application)
         await application.start()
-        yield application
+        yield app
     finally:
         if application.running:
             await application.stop()  # waits for updates being handled
@@ -105,7 +104,7 @@ def build_application(
     clock: Clock | None = None,
     rng: Random | None = None,
     run_ticker: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> LimberApp:
     """The bot, ready for polling, with its database, content and reminder tick attached."""
     engine = create_engine(settings.database_url)
     svc = Services(
@@ -117,7 +116,7 @@ def build_application(
         database_guard=DatabaseFileGuard(sqlite_path(settings.database_url)),
     )
     base_url = f"{settings.api_base_url}/bot"
-    contact = ApiContact()  # every request reports to it; /healthz reads it
+    contact = ApiContact()
     # Reminders go through their own plain Bot: the sender does its own rate limiting and
     # retries, which must not be doubled by PTB's limiter.
     # Waiting for a free connection is normal when a large batch is due: no pool timeout.
@@ -125,40 +124,47 @@ def build_application(
         connection_pool_size=MAX_CHUNK, pool_timeout=None, contact=contact
     )
     reminder_bot = Bot(token, base_url=base_url, request=reminder_request)
-
-    async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-        watch: ClockWatch | None = application.bot_data.get(CLOCK_WATCH_KEY)
-        if watch is not None:
-            await watch.stop()
-        await reminder_bot.shutdown()
-        await engine.dispose()
-
-    application = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(base_url)
-        .base_file_url(f"{settings.api_base_url}/file/bot")
-        .request(AiohttpRequest(contact=contact))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1, contact=contact))
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(InstrumentedUpdateProcessor(max_concurrent_updates=256))
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
-        .build()
-    )
-    application.bot_data[SERVICES_KEY] = svc
-    application.bot_data[REMINDER_BOT_KEY] = reminder_bot
-    application.bot_data[API_CONTACT_KEY] = contact
     ticker = ReminderTicker(
         svc,
         ReminderSender(reminder_bot, _limiter(settings)),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
     )
-    application.bot_data[TICKER_KEY] = ticker
-    # Guards, in order: private chats only, flood control, buttons of deleted accounts.
+    app: LimberApp
+
+    async def post_init(application: PtbApplication) -> None:
+        await application.bot.set_my_commands(
+            [BotCommand(command, description) for command, description in COMMANDS]
+        )
+        await reminder_bot.initialize()
+        if app.clock_watch is not None:
+            app.clock_watch.start()
+
+    async def post_shutdown(_application: PtbApplication) -> None:
+        if app.clock_watch is not None:
+            await app.clock_watch.stop()
+        await reminder_bot.shutdown()
+        await engine.dispose()
+
+    application: PtbApplication = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(f"{settings.api_base_url}/file/bot")
+        .context_types(CONTEXT_TYPES)
+        .request(AiohttpRequest(contact=contact))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1, contact=contact))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(InstrumentedUpdateProcessor(max_concurrent_updates=256))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    application.bot_data.services = svc
+    app = LimberApp(application, svc, ticker, reminder_bot, contact)
+    # Guards, in order: private chats only, flood control, who is talking.
     private_only.register(application)
     flood.register(application, FloodGate(settings.flood_messages, settings.flood_seconds))
-    stale_buttons.register(application)
+    identity.register(application)
     # The check goes first: its ConversationHandler must see /cancel and its buttons.
     redflags.register(application, settings.redflags_idle_seconds)
     for feature in FEATURES:
@@ -166,8 +172,12 @@ def build_application(
     fallback.register(application)
     application.add_error_handler(errors.on_error)
     if run_ticker and application.job_queue is not None:
+
+        async def tick(_context: LimberContext) -> None:
+            await ticker.tick()
+
         job = application.job_queue.run_repeating(
-            _tick,
+            tick,
             interval=settings.tick_seconds,
             first=1.0,
             name="reminder-tick",
@@ -175,7 +185,7 @@ def build_application(
             job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
         )
         # The interval trigger follows the wall clock; the watch reschedules it after a jump.
-        application.bot_data[CLOCK_WATCH_KEY] = ClockWatch(
+        app.clock_watch = ClockWatch(
             job, settings.tick_seconds, wall=lambda: svc.clock.now().timestamp()
         )
-    return application
+    return app

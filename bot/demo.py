@@ -38,8 +38,9 @@ async def run_demo(
     """Run the bot against a local sandbox until the user types /quit or input ends."""
     async with FakeBotApi() as api:
         settings = settings.model_copy(update={"telegram_api_base_url": api.base_url})
-        application = build_application(settings, catalog, token=api.token)
-        async with started(application):
+        app = build_application(settings, catalog, token=api.token)
+        application = app.application
+        async with started(app):
             assert application.updater is not None
             await application.updater.start_polling(poll_interval=0.0, timeout=10)
             out = output or sys.stdout

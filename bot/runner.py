@@ -19,7 +19,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.ext import Application
 
-from bot.app import API_CONTACT_KEY, TICKER_KEY, build_application, started
+from bot.app import LimberApp, build_application, started
 from bot.catalog import Catalog
 from bot.config import Settings
 from bot.db.app_state import get_or_create
@@ -27,7 +27,7 @@ from bot.db.file_guard import DatabaseFileLost
 from bot.observability import set_user_hash_key
 from bot.redaction import register_secrets
 from bot.reminders.tick import ReminderTicker
-from bot.services import SERVICES_KEY, Services
+from bot.services import Services
 from bot.web import Webhook, WebServer, start_site
 
 log = logging.getLogger("limber")
@@ -96,10 +96,10 @@ async def serve(
     """
     stop = stop or _stop_on_signals()
     set_user_hash_key(token)
-    application = build_application(settings, catalog, token=token)
+    app = build_application(settings, catalog, token=token)
     log.info("starting (%s): connecting to the Bot API at %s", mode.value, settings.api_base_url)
     ready = asyncio.Event()
-    run = asyncio.create_task(_run(application, settings, mode, stop, ready))
+    run = asyncio.create_task(_run(app, settings, mode, stop, ready))
     stopped = asyncio.create_task(stop.wait())
     try:
         await asyncio.wait((run, stopped), return_when=asyncio.FIRST_COMPLETED)
@@ -115,24 +115,19 @@ async def serve(
 
 
 async def _run(
-    application: Application,  # type: ignore[type-arg]
-    settings: Settings,
-    mode: Mode,
-    stop: asyncio.Event,
-    ready: asyncio.Event,
+    app: LimberApp, settings: Settings, mode: Mode, stop: asyncio.Event, ready: asyncio.Event
 ) -> None:
-    svc: Services = application.bot_data[SERVICES_KEY]
-    ticker: ReminderTicker = application.bot_data[TICKER_KEY]
+    application, svc, ticker = app.application, app.services, app.ticker
     lost: str | None = None
     try:
-        async with started(application):
+        async with started(app):
             # What is alive now (modules, content, the app) lives as long as the process: keep
             # it out of the collector's full passes, which otherwise block the loop for ~100 ms.
             gc.collect()
             gc.freeze()
             sites: list[web.AppRunner] = []
             try:
-                sites = await _start_web(application, settings, svc, ticker, mode)
+                sites = await _start_web(app, settings, mode)
                 await _receive_updates(application, settings, svc, mode)
                 ready.set()
                 log.info(
@@ -174,17 +169,11 @@ async def _until_stopped_or_lost(stop: asyncio.Event, svc: Services) -> str | No
     return message
 
 
-async def _start_web(
-    application: Application,  # type: ignore[type-arg]
-    settings: Settings,
-    svc: Services,
-    ticker: ReminderTicker,
-    mode: Mode,
-) -> list[web.AppRunner]:
+async def _start_web(app: LimberApp, settings: Settings, mode: Mode) -> list[web.AppRunner]:
     """The webhook (webhook mode) on its public port, and /healthz and /metrics on their own
     private port (LIMBER_HEALTH_LISTEN:LIMBER_HEALTH_PORT; port 0 turns it off)."""
     sites = []
-    contact = application.bot_data[API_CONTACT_KEY]
+    application, svc, ticker, contact = app.application, app.services, app.ticker, app.contact
     if mode is Mode.WEBHOOK:
         assert settings.webhook_url is not None
         path = urlsplit(settings.webhook_url).path or "/"

@@ -1,4 +1,4 @@
-"""What handlers need, built once at start and reached through the PTB context."""
+"""What use cases and handlers need, built once at start (handlers reach it via the context)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from random import Random
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram.ext import CallbackContext
 
 from bot.catalog import Catalog
 from bot.catalog.redflags import Checklist
@@ -17,8 +16,6 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.file_guard import DatabaseFileGuard
 from bot.domain.picking import StretchPicker
-
-SERVICES_KEY = "limber_services"
 
 
 @dataclass
@@ -51,9 +48,3 @@ class Services:
         self.database_guard.check()
         async with self.sessions() as session, session.begin():
             yield session
-
-
-def services(context: CallbackContext) -> Services:  # type: ignore[type-arg]
-    found = context.bot_data[SERVICES_KEY]
-    assert isinstance(found, Services)
-    return found

@@ -45,6 +45,9 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     chat_id: Mapped[int] = mapped_column(BigInteger)
+    # The language texts are shown in: Telegram's language_code at first contact (e.g. "de",
+    # "pt-br"), or the user's choice. Render falls back to English for a missing catalogue.
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     reminder_time: Mapped[time | None] = mapped_column(Time, default=None)
     # Bit 0 = Monday ... bit 6 = Sunday, as date.weekday() counts.

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Check, Delivery, User
-
-
-@dataclass(frozen=True)
-class Stats:
-    users: int
-    active: int
-    scheduled: int
-    deliveries_today: dict[str, int]
-    checks_by_tier: dict[str, int]
-
-
-@dataclass(frozen=True)
-class UserCounts:
-    users: int
-    active: int
-    scheduled: int  # active, with a daily reminder in the queue
+from bot.domain.stats import Stats, UserCounts
 
 
 async def count_users(session: AsyncSession) -> UserCounts:
@@ -43,7 +27,7 @@ async def count_users(session: AsyncSession) -> UserCounts:
 
 
 async def collect_stats(session: AsyncSession, day_start: datetime) -> Stats:
-    counts = await count_users(session)
+    users = await count_users(session)
     deliveries = await session.execute(
         select(Delivery.status, func.count())
         .where(Delivery.claimed_at >= day_start)
@@ -51,9 +35,7 @@ async def collect_stats(session: AsyncSession, day_start: datetime) -> Stats:
     )
     checks = await session.execute(select(Check.tier, func.count()).group_by(Check.tier))
     return Stats(
-        users=counts.users,
-        active=counts.active,
-        scheduled=counts.scheduled,
+        users=users,
         deliveries_today={status: n for status, n in deliveries.all()},
         checks_by_tier={tier: n for tier, n in checks.all()},
     )

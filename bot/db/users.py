@@ -21,7 +21,14 @@ class NotPrivateChat(ValueError):
     """Reminders and data belong to the user's private chat, never a group or channel."""
 
 
-async def ensure_user(session: AsyncSession, user_id: int, chat_id: int, now: datetime) -> User:
+async def ensure_user(
+    session: AsyncSession,
+    user_id: int,
+    chat_id: int,
+    now: datetime,
+    *,
+    language: str | None = None,
+) -> User:
     """The user's row, created with defaults on first contact; a returning user is active again.
 
     ``chat_id`` must be the user's private chat, whose id Telegram makes equal to the user's:
@@ -38,6 +45,7 @@ async def ensure_user(session: AsyncSession, user_id: int, chat_id: int, now: da
             .values(
                 id=user_id,
                 chat_id=chat_id,
+                language=language[:16] if language else None,
                 timezone="UTC",
                 reminder_time=None,
                 reminder_days=EVERY_DAY,

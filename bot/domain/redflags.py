@@ -72,8 +72,24 @@ class Outcome:
     def unsure(self) -> tuple[Item, ...]:
         return tuple(tick.item for tick in self.ticked if tick.unsure)
 
+    @property
+    def places_hold(self) -> bool:
+        """Care is advised today or now: stretches and reminders wait until the user has been
+        checked (the safety hold)."""
+        return self.tier in HOLD_TIERS
+
+
+@dataclass(frozen=True)
+class CheckRecorded:
+    """What storing a finished check did for the user."""
+
+    stored: bool  # False: this check's outcome was stored before (a replayed final answer)
+    on_hold: bool  # stretches and reminders wait for the user to say they were checked
+    has_daily_reminder: bool
+
 
 Step = Gate | Item | Outcome
+HOLD_TIERS = frozenset({Tier.EMERGENCY, Tier.URGENT})
 
 
 @dataclass(frozen=True)

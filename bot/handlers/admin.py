@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler
 
-from bot.db.stats import collect_stats
 from bot.handlers.common import reply
+from bot.handlers.context import LimberContext
 from bot.render.stats import render_stats
 from bot.render.texts import UNKNOWN_COMMAND
-from bot.services import services
+from bot.usecases import admin
 
 
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    sender = update.effective_user
+async def stats_command(update: Update, context: LimberContext) -> None:
+    svc, sender = context.services, update.effective_user
     if sender is None or sender.id not in svc.settings.admin_id_set:
         await reply(update, UNKNOWN_COMMAND)
         return
-    now = svc.clock.now()
-    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    async with svc.sessions() as session:
-        stats = await collect_stats(session, day_start)
-    await reply(update, render_stats(stats))
+    await reply(update, render_stats(await admin.stats(svc)))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -1,41 +1,50 @@
-"""Small helpers every handler uses: who is talking, replying, answering buttons."""
+"""Small helpers every handler uses: replying, answering and routing buttons."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler
 
-from bot.db.models import User
-from bot.db.users import ensure_user, get_user
 from bot.domain.emergency_numbers import EmergencyNumber, emergency_number
+from bot.handlers.context import LimberContext
+from bot.render.callbacks import Action, Callback, decode, pattern
 from bot.render.texts import NO_PREVIEW
-from bot.services import Services
 
 
-async def current_user(update: Update, services: Services) -> User | None:
-    """The sender's row (created on first contact), or None for updates without a private chat."""
-    sender, chat = update.effective_user, update.effective_chat
-    if sender is None or chat is None:
-        return None
-    async with services.transaction() as session:
-        return await ensure_user(session, sender.id, chat.id, services.clock.now())
+class StaleButton(Exception):
+    """A press whose data is malformed, forged, or names something that no longer exists.
+
+    Raised anywhere in a button handler; the error handler answers it politely in one place
+    (it is not an error of ours: nobody is notified)."""
 
 
-async def local_emergency(update: Update, services: Services) -> EmergencyNumber | None:
-    """The emergency number where the user is: their timezone, else their Telegram language.
+ButtonHandler = Callable[[Update, LimberContext, CallbackQuery, Callback], Awaitable[object]]
 
-    Reads the user's row but never creates it.
-    """
+
+def routed(routes: Mapping[Action, ButtonHandler]) -> CallbackQueryHandler[LimberContext, None]:
+    """One handler for a feature's buttons: the codec decodes (and its pattern routes) each
+    press, the table picks the function for its action."""
+
+    async def dispatch(update: Update, context: LimberContext) -> None:
+        query = update.callback_query
+        callback = decode(query.data) if query is not None else None
+        if query is None or callback is None:
+            raise StaleButton
+        await routes[callback.action](update, context, query, callback)
+
+    return CallbackQueryHandler(dispatch, pattern=pattern(*routes))
+
+
+def local_emergency(update: Update, context: LimberContext) -> EmergencyNumber | None:
+    """The emergency number where the user is: their timezone, else their Telegram language."""
     sender = update.effective_user
-    if sender is None:
-        return None
-    async with services.sessions() as session:
-        user = await get_user(session, sender.id)
-        zone = user.timezone if user is not None else None
-    return emergency_number(timezone=zone, language_code=sender.language_code)
+    zone = context.account.timezone if context.account is not None else None
+    return emergency_number(timezone=zone, language_code=sender.language_code if sender else None)
 
 
 async def reply(

@@ -7,18 +7,15 @@ from contextlib import suppress
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
-from telegram.ext import ContextTypes
 
 from bot import metrics
-from bot.domain.notices import NoticeThrottle
+from bot.handlers.common import StaleButton, answer_quietly
+from bot.handlers.context import LimberContext
 from bot.observability import user_ref
 from bot.render.notices import render_error_notice
-from bot.render.texts import SOMETHING_WENT_WRONG
-from bot.services import services
+from bot.render.texts import SOMETHING_WENT_WRONG, STALE_BUTTON
 
 log = logging.getLogger(__name__)
-
-NOTICES_KEY = "limber_admin_notices"
 
 
 def _reply_cannot_arrive(error: BaseException | None) -> bool:
@@ -28,8 +25,13 @@ def _reply_cannot_arrive(error: BaseException | None) -> bool:
     return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: LimberContext) -> None:
     error = context.error
+    if isinstance(error, StaleButton):
+        # A press we cannot honour (forged, out of date): a polite answer, not an error of ours.
+        if isinstance(update, Update) and update.callback_query is not None:
+            await answer_quietly(update.callback_query, STALE_BUTTON)
+        return
     metrics.UPDATE_ERRORS.inc()
     update_id = update.update_id if isinstance(update, Update) else None
     sender = update.effective_user if isinstance(update, Update) else None
@@ -55,13 +57,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _notify_admins(
-    context: ContextTypes.DEFAULT_TYPE, update_id: int | None, error: BaseException | None
+    context: LimberContext, update_id: int | None, error: BaseException | None
 ) -> None:
     """A one-line notice for operators: the error's type only, nothing about the user; at most
     one per type per admin in 10 minutes (a failing tick would send one every few seconds)."""
     kind = type(error).__name__
-    throttle: NoticeThrottle = context.bot_data.setdefault(NOTICES_KEY, NoticeThrottle())
-    for admin_id in services(context).settings.admin_id_set:
+    throttle = context.bot_data.notices
+    for admin_id in context.services.settings.admin_id_set:
         held_back = throttle.admit(admin_id, kind)
         if held_back is not None:
             with suppress(TelegramError):

@@ -3,33 +3,32 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.domain.symptom_text import Concern, concern
-from bot.handlers.common import answer_quietly, local_emergency, reply
+from bot.handlers.common import StaleButton, local_emergency, reply
+from bot.handlers.context import LimberContext
 from bot.render.redflags import render_symptom_reply
-from bot.render.texts import FREE_TEXT, STALE_BUTTON, UNKNOWN_COMMAND
-from bot.services import services
+from bot.render.texts import FREE_TEXT, UNKNOWN_COMMAND
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: LimberContext) -> None:
     await reply(update, UNKNOWN_COMMAND)
 
 
-async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def free_text(update: Update, context: LimberContext) -> None:
     """Free text about symptoms is answered with the red-flag check, never with a stretch."""
     message = update.effective_message
     found = concern(message.text if message is not None and message.text else "")
     if found is Concern.NONE:
         await reply(update, FREE_TEXT)
         return
-    emergency = await local_emergency(update, services(context))
+    emergency = local_emergency(update, context)
     await reply(update, render_symptom_reply(found, emergency, in_check=False))
 
 
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.callback_query is not None:
-        await answer_quietly(update.callback_query, STALE_BUTTON)
+async def stale_button(update: Update, context: LimberContext) -> None:
+    raise StaleButton  # no feature routes this data: answered by the error handler
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 from telegram import ChatMember, Update
-from telegram.ext import Application, ChatMemberHandler, ContextTypes
+from telegram.ext import Application, ChatMemberHandler
 
-from bot.db.users import get_user, reschedule
-from bot.services import services
+from bot.handlers.context import LimberContext
+from bot.usecases import accounts
 
 GONE = {ChatMember.BANNED, ChatMember.LEFT}
 
 
-async def membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def membership_changed(update: Update, context: LimberContext) -> None:
     change = update.my_chat_member
     if change is None or change.chat.type != "private":
         return
-    svc = services(context)
-    now = svc.clock.now()
     active = change.new_chat_member.status not in GONE
-    async with svc.transaction() as session:
-        user = await get_user(session, change.from_user.id)
-        if user is None or user.active == active:
-            return
-        user.active = active
-        # Coming back: schedule from now, so reminders missed while blocked are not sent.
-        reschedule(user, now)
+    await accounts.set_active(context.services, change.from_user.id, active)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -19,7 +19,6 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     ConversationHandler,
     MessageHandler,
     TypeHandler,
@@ -27,46 +26,35 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.catalog.redflags import Tier
-from bot.db.checks import record_check
-from bot.db.models import User
-from bot.db.users import ensure_user, get_user, reschedule
 from bot.domain.redflags import Outcome, common_length, next_step, progress
 from bot.domain.symptom_text import concern
 from bot.handlers.common import answer_quietly, drop_keyboard, local_emergency, reply, show
+from bot.handlers.context import LimberContext
 from bot.render.callbacks import Action, decode, pattern
 from bot.render.redflags import (
-    DATA_DELETED_NOTE,
     EXPIRED,
-    HOLD_NOTE_REMINDERS,
-    HOLD_NOTE_STRETCHES,
+    NOTHING_TO_CANCEL,
     STOPPED,
-    TIMED_OUT,
     render_intro,
     render_outcome,
+    render_outcome_notes,
     render_question,
     render_symptom_reply,
+    render_timed_out,
 )
 from bot.render.redflags_buttons import CheckId, decode_state, new_check, question_keyboard
-from bot.services import Services, services
+from bot.usecases import safety
 
 ASKING = 0
 MESSAGE_KEY = "redflags_message_id"
-HOLD_TIERS = frozenset({Tier.EMERGENCY, Tier.URGENT})
-NOTHING_TO_CANCEL = "There's nothing to cancel right now. Send /help to see what I can do."
 
 
-async def start_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    svc = services(context)
-    sender, chat = update.effective_user, update.effective_chat
+async def start_check(update: Update, context: LimberContext) -> int:
+    svc = context.services
     if update.callback_query is not None:
         await answer_quietly(update.callback_query)
-    elif sender is not None and chat is not None:
-        # The command is first contact for some users; a button press never creates a row.
-        async with svc.transaction() as session:
-            await ensure_user(session, sender.id, chat.id, svc.clock.now())
     checklist = svc.redflags
-    emergency = await local_emergency(update, svc)
+    emergency = local_emergency(update, context)
     await reply(update, render_intro(checklist, emergency, common_length(checklist)))
     first = next_step(checklist, {})
     assert not isinstance(first, Outcome), "a checklist starts with a question"
@@ -82,11 +70,11 @@ async def start_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     return ASKING
 
 
-async def on_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_answer(update: Update, context: LimberContext) -> int:
     query = update.callback_query
     if query is None:
         return ConversationHandler.END
-    svc = services(context)
+    svc = context.services
     callback = decode(query.data)
     now = svc.clock.now()
     idle = timedelta(seconds=svc.settings.redflags_idle_seconds)
@@ -100,7 +88,7 @@ async def on_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if isinstance(step, Outcome):
         if context.chat_data is not None:
             context.chat_data.pop(MESSAGE_KEY, None)
-        await _finish(update, svc, step, state.check)
+        await _finish(update, context, step, state.check)
         return ConversationHandler.END
     if context.chat_data is not None and query.message is not None:
         context.chat_data[MESSAGE_KEY] = query.message.message_id
@@ -113,28 +101,21 @@ async def on_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ASKING
 
 
-async def _finish(update: Update, svc: Services, outcome: Outcome, check: CheckId) -> None:
+async def _finish(
+    update: Update, context: LimberContext, outcome: Outcome, check: CheckId
+) -> None:
     """Save the outcome once per check, hold reminders when care is advised, show the advice.
 
     The advice goes out as a new message, so it is the newest thing in the chat; then the
     question goes, so its buttons cannot be pressed again.
     """
-    sender, query = update.effective_user, update.callback_query
-    if sender is None or query is None:
+    query = update.callback_query
+    if query is None:
         return
-    now = svc.clock.now()
-    async with svc.transaction() as session:
-        user = await get_user(session, sender.id)
-        if user is None:
-            notes = [DATA_DELETED_NOTE]  # /forget since the check began: store nothing
-        else:
-            stored = await record_check(session, user.id, outcome.tier.value, check.key, now)
-            if stored and outcome.tier in HOLD_TIERS:
-                user.on_hold_since = now
-                user.snooze_due_at = None
-                reschedule(user, now)
-            notes = _hold_notes(user, outcome)
-    emergency = await local_emergency(update, svc)
+    svc = context.services
+    recorded = await safety.finish_check(svc, query.from_user.id, outcome, check.key)
+    notes = render_outcome_notes(outcome, recorded)
+    emergency = local_emergency(update, context)
     await reply(update, render_outcome(svc.redflags, outcome, emergency, notes))
     try:
         await query.delete_message()
@@ -142,17 +123,7 @@ async def _finish(update: Update, svc: Services, outcome: Outcome, check: CheckI
         await drop_keyboard(query)
 
 
-def _hold_notes(user: User, outcome: Outcome) -> list[str]:
-    """What the hold means for this user; nothing about reminders they never set."""
-    if outcome.tier not in HOLD_TIERS or user.on_hold_since is None:
-        return []
-    has_reminders = user.reminder_time is not None and not user.paused
-    return [HOLD_NOTE_REMINDERS if has_reminders else HOLD_NOTE_STRETCHES]
-
-
-async def _close_question(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int | None, text: str
-) -> None:
+async def _close_question(context: LimberContext, chat_id: int | None, text: str) -> None:
     """Replace the open question (if we know it) so its buttons cannot be pressed any more."""
     message_id = context.chat_data.pop(MESSAGE_KEY, None) if context.chat_data else None
     if message_id is None or chat_id is None:
@@ -161,7 +132,7 @@ async def _close_question(
         await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
 
 
-async def on_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_stop(update: Update, context: LimberContext) -> int:
     query = update.callback_query
     if query is not None:
         await answer_quietly(query)
@@ -171,32 +142,31 @@ async def on_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return ConversationHandler.END
 
 
-async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_cancel(update: Update, context: LimberContext) -> int:
     chat_id = update.effective_chat.id if update.effective_chat else None
     await _close_question(context, chat_id, STOPPED)
     await reply(update, STOPPED)
     return ConversationHandler.END
 
 
-async def on_text_during_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_text_during_check(update: Update, context: LimberContext) -> int:
     """Typing during the check: the emergency line if the words call for it, then the buttons."""
     message = update.effective_message
     text = message.text if message is not None and message.text else ""
-    emergency = await local_emergency(update, services(context))
+    emergency = local_emergency(update, context)
     await reply(update, render_symptom_reply(concern(text), emergency, in_check=True))
     return ASKING
 
 
-async def on_timeout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    minutes = round(services(context).settings.redflags_idle_seconds / 60)
-    text = TIMED_OUT.format(minutes=minutes)
+async def on_timeout(update: Update, context: LimberContext) -> None:
+    text = render_timed_out(context.services.settings.redflags_idle_seconds)
     chat_id = update.effective_chat.id if update.effective_chat else None
     await _close_question(context, chat_id, text)
     if update.effective_chat is not None:
         await update.effective_chat.send_message(text)
 
 
-async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def nothing_to_cancel(update: Update, context: LimberContext) -> None:
     await reply(update, NOTHING_TO_CANCEL)
 
 
@@ -212,7 +182,7 @@ def register(application: Application, idle_seconds: float) -> None:  # type: ig
         on_text_during_check,
     )
     # Handlers returning a state are typed BaseHandler[..., int]; the list wants ..., object.
-    in_check: list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, object]] = [
+    in_check: list[BaseHandler[Update, LimberContext, object]] = [
         answers,  # type: ignore[list-item]
         stop,  # type: ignore[list-item]
         command,  # type: ignore[list-item]
@@ -222,7 +192,7 @@ def register(application: Application, idle_seconds: float) -> None:  # type: ig
     # one check per chat, and the buttons carry their own state.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        conversation = ConversationHandler(
+        conversation: ConversationHandler[LimberContext] = ConversationHandler(
             # Answer buttons are entry points too: after a restart, a press carries the check.
             entry_points=in_check,
             states={

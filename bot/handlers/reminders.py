@@ -4,63 +4,48 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+from telegram import CallbackQuery, Update
+from telegram.ext import Application
 
-from bot.db import activity
-from bot.db.users import get_user, reminder_settings
-from bot.domain.activity import ActivityKind
-from bot.domain.reminders import snooze_refusal
-from bot.domain.schedule import describe_next, format_clock, snooze_until
-from bot.handlers.common import answer_quietly, drop_keyboard, reply
-from bot.render.callbacks import Action, decode, pattern
-from bot.render.texts import (
-    STALE_BUTTON,
-    render_skipped,
-    render_snooze_refused,
-    render_snoozed,
-)
-from bot.services import services
+from bot.domain.reminders import SnoozeRefusal
+from bot.domain.schedule import describe_next, format_clock
+from bot.handlers.common import answer_quietly, drop_keyboard, reply, routed
+from bot.handlers.context import LimberContext
+from bot.render.callbacks import Action, Callback
+from bot.render.texts import render_skipped, render_snooze_refused, render_snoozed
+from bot.usecases import reminders
 
 
-async def reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query, sender = update.callback_query, update.effective_user
-    if query is None or sender is None:
+async def snooze(
+    update: Update, context: LimberContext, query: CallbackQuery, callback: Callback
+) -> None:
+    minutes = int(callback.arg() or 15)
+    result = await reminders.snooze(context.services, context.require_account().user_id, minutes)
+    if result is None:
         return
-    svc = services(context)
-    callback = decode(query.data)
-    if callback is None:
-        await answer_quietly(query, STALE_BUTTON)
-        return
-    now = svc.clock.now()
-    refused = None
-    async with svc.transaction() as session:
-        user = await get_user(session, sender.id)
-        if user is None:  # the stale-button guard answers presses from deleted accounts
-            return
-        zone = ZoneInfo(user.timezone)
-        if callback.action is Action.SNOOZE:
-            refused = snooze_refusal(reminder_settings(user), now)
-        if refused is not None:
-            text = render_snooze_refused(refused)
-        elif callback.action is Action.SNOOZE:
-            minutes = int(callback.arg() or 15)
-            user.snooze_due_at = snooze_until(now, minutes)
-            clock = format_clock(user.snooze_due_at.astimezone(zone))
-            text = render_snoozed(minutes, clock)
-            await activity.log_activity(session, user.id, ActivityKind.SNOOZED, now)
-        else:
-            user.snooze_due_at = None
-            upcoming = describe_next(user.next_due_at, zone, now) if user.next_due_at else None
-            text = render_skipped(upcoming)
-            await activity.log_activity(session, user.id, ActivityKind.SKIPPED, now)
-        user.updated_at = now
+    if isinstance(result, SnoozeRefusal):
+        text = render_snooze_refused(result)
+    else:
+        back_at = result.until.astimezone(ZoneInfo(result.timezone))
+        text = render_snoozed(minutes, format_clock(back_at))
     await answer_quietly(query)
     await drop_keyboard(query)
     await reply(update, text)
 
 
+async def skip_today(
+    update: Update, context: LimberContext, query: CallbackQuery, _callback: Callback
+) -> None:
+    now = context.services.clock.now()
+    skipped = await reminders.skip_today(context.services, context.require_account().user_id)
+    if skipped is None:
+        return
+    zone = ZoneInfo(skipped.timezone)
+    upcoming = describe_next(skipped.next_due_at, zone, now) if skipped.next_due_at else None
+    await answer_quietly(query)
+    await drop_keyboard(query)
+    await reply(update, render_skipped(upcoming))
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(
-        CallbackQueryHandler(reminder_button, pattern=pattern(Action.SNOOZE, Action.SKIP_TODAY))
-    )
+    application.add_handler(routed({Action.SNOOZE: snooze, Action.SKIP_TODAY: skip_today}))

@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram import Update
+from telegram.ext import Application, CommandHandler
 
-from bot.handlers.common import current_user, reply
-from bot.render.callbacks import Action, encode
-from bot.render.texts import ABOUT, render_help, render_welcome
-from bot.services import services
-
-START_KEYBOARD = InlineKeyboardMarkup(
-    [
-        [InlineKeyboardButton("🧘 Stretch now", callback_data=encode(Action.STRETCH_NOW))],
-        [
-            InlineKeyboardButton(
-                "⏰ Set a daily reminder", callback_data=encode(Action.SET_REMINDER)
-            )
-        ],
-    ]
-)
+from bot.handlers.common import reply
+from bot.handlers.context import LimberContext
+from bot.render.texts import ABOUT, render_help, render_welcome, start_keyboard
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await current_user(update, services(context))
+async def start(update: Update, context: LimberContext) -> None:
     first_name = update.effective_user.first_name if update.effective_user else None
-    await reply(update, render_welcome(first_name), START_KEYBOARD)
+    await reply(update, render_welcome(first_name), start_keyboard())
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: LimberContext) -> None:
     await reply(update, render_help())
 
 
-async def about_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def about_command(update: Update, context: LimberContext) -> None:
     await reply(update, ABOUT)
 
 

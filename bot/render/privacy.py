@@ -69,6 +69,8 @@ FORGET_DONE = (
     "If you write to me again I'll start fresh, as with a new user."
 )
 FORGET_CANCELLED = "Nothing was deleted."
+EXPORT_FILENAME = "limber-my-data.json"
+EXPORT_CAPTION = "Everything Limber stores about you, as JSON."
 FORGET_EXPIRED = "This confirmation has expired: nothing was deleted. Send /forget again."
 
 

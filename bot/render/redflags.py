@@ -12,7 +12,7 @@ from typing import Final
 
 from bot.catalog.redflags import Checklist, Item, Tier
 from bot.domain.emergency_numbers import COMMON_NUMBERS, EmergencyNumber
-from bot.domain.redflags import Outcome, Question, Tick
+from bot.domain.redflags import CheckRecorded, Outcome, Question, Tick
 from bot.domain.symptom_text import Concern
 
 MAX_MESSAGE_CHARS: Final = 4096
@@ -217,3 +217,20 @@ def render_outcome(
         limit = len(outcome.ticked) - 1 if limit is None else limit - 1
         if limit < 0:
             raise ValueError(f"red-flag outcome is {len(text)} characters even without a summary")
+
+
+NOTHING_TO_CANCEL = "There's nothing to cancel right now. Send /help to see what I can do."
+
+
+def render_timed_out(idle_seconds: float) -> str:
+    return TIMED_OUT.format(minutes=round(idle_seconds / 60))
+
+
+def render_outcome_notes(outcome: Outcome, recorded: CheckRecorded | None) -> list[str]:
+    """What storing the outcome meant for the user: nothing saved (no account any more), or
+    what the hold holds back; nothing about reminders they never set."""
+    if recorded is None:
+        return [DATA_DELETED_NOTE]
+    if not outcome.places_hold or not recorded.on_hold:
+        return []
+    return [HOLD_NOTE_REMINDERS if recorded.has_daily_reminder else HOLD_NOTE_STRETCHES]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.stretches import Area
+from bot.domain.account import Account
 from bot.domain.precautions import PrecautionAnswers
 from bot.domain.reminders import ReminderSettings, pause_active
 from bot.domain.schedule import DAY_ABBREVIATIONS, describe_days, describe_next, has_day
@@ -230,3 +231,54 @@ def render_zone_unknown(text: str, has_suggestions: bool) -> str:
 
 def time_code(value: time) -> str:
     return f"{value.hour:02d}{value.minute:02d}"
+
+
+Screen = tuple[str, InlineKeyboardMarkup]
+
+
+def settings_screen(account: Account, now: datetime) -> Screen:
+    """The settings screen for ``account`` as it is now."""
+    settings = account.reminder_settings
+    text = render_settings(
+        settings, account.next_due_at, now, list(account.focus_areas), account.precautions
+    )
+    return text, settings_keyboard(settings, now)
+
+
+def days_screen(account: Account) -> Screen:
+    return render_days_menu(account.reminder_days), days_menu_keyboard(account.reminder_days)
+
+
+def focus_screen(account: Account) -> Screen:
+    areas = list(account.focus_areas)
+    return render_focus_menu(areas), focus_menu_keyboard(areas)
+
+
+def time_screen() -> Screen:
+    return render_time_menu(), time_menu_keyboard()
+
+
+def zone_screen() -> Screen:
+    return render_zone_menu(), zone_menu_keyboard()
+
+
+def pause_screen() -> Screen:
+    return render_pause_menu(), pause_menu_keyboard()
+
+
+def render_time_saved(value: time) -> str:
+    return f"Saved: daily reminder at <b>{format_time(value)}</b>."
+
+
+def render_zone_saved(zone: str, from_offset: bool) -> str:
+    note = " (a fixed offset: it won't follow daylight saving)" if from_offset else ""
+    return f"Saved: timezone <b>{escape(zone)}</b>{note}."
+
+
+def render_resumed(was_paused: bool) -> str:
+    if was_paused:
+        return "Reminders are back on. ▶️"
+    return "Reminders weren't paused, so nothing changed. ▶️"
+
+
+SAVED = "Saved ✅"

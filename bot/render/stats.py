@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.db.stats import Stats
+from bot.domain.stats import Stats
 
 
 def render_stats(stats: Stats) -> str:
@@ -14,7 +14,8 @@ def render_stats(stats: Stats) -> str:
     return "\n".join(
         [
             "<b>Limber stats</b>",
-            f"Users: {stats.users} (active {stats.active}, with a reminder {stats.scheduled})",
+            f"Users: {stats.users.users} (active {stats.users.active}, "
+            f"with a reminder {stats.users.scheduled})",
             f"Reminders today (UTC): sent {today.get('sent', 0)}, skipped "
             f"{today.get('skipped', 0)}, failed {failures}, waiting "
             f"{today.get('pending', 0) + today.get('sending', 0)}",

@@ -108,3 +108,24 @@ def stretch_card_keyboard(stretch: Stretch) -> InlineKeyboardMarkup:
             [start_check_button()],
         ]
     )
+
+
+ON_HOLD = (
+    "⏸ Your last red-flag check advised getting checked by a clinician, so I've held back "
+    "stretches and reminders. Once you've been checked and told it's fine to exercise, tap "
+    "below to carry on. If anything has changed, run /redflags again."
+)
+RESUMED = "Glad you've been checked. Reminders are back on; here's a stretch."
+
+
+def render_done(streak: int) -> str:
+    """The congratulation for a finished stretch, with the streak in days."""
+    if streak <= 1:
+        return "Nice work! ✅ See you tomorrow."
+    return f"Nice work! ✅ That's {streak} days in a row."
+
+
+def render_level_note(easier: bool) -> str:
+    if easier:
+        return "\n\nI'll suggest gentler stretches from now on."
+    return "\n\nI'll suggest more challenging stretches from now on."

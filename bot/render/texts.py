@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import LinkPreviewOptions
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 
 from bot.domain.reminders import SnoozeRefusal
+from bot.render.callbacks import Action, encode
 
 # Parse mode and previews are passed per call, not as PTB Defaults: Defaults would also add
 # them to calls that have no such parameters (editMessageReplyMarkup).
@@ -43,6 +44,19 @@ def render_welcome(first_name: str | None) -> str:
         "• Set a daily reminder and I'll send you a stretch at your time, on your days.\n"
         "• Warm up for a few minutes first, and stay within what feels comfortable.\n\n"
         f"⚠️ {SAFETY_LINE}"
+    )
+
+
+def start_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("🧘 Stretch now", callback_data=encode(Action.STRETCH_NOW))],
+            [
+                InlineKeyboardButton(
+                    "⏰ Set a daily reminder", callback_data=encode(Action.SET_REMINDER)
+                )
+            ],
+        ]
     )
 
 

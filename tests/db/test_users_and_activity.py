@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db import activity
 from bot.db.models import User
 from bot.db.privacy import delete_user
-from bot.db.stats import UserCounts, count_users
+from bot.db.stats import count_users
 from bot.db.users import NotPrivateChat, ensure_user, precautions_of, record_precaution_answer
 from bot.domain.activity import ActivityKind
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
+from bot.domain.stats import UserCounts
 
 NOW = datetime(2026, 3, 29, 6, 30, tzinfo=UTC)
 

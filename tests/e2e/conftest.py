@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 from random import Random
 
 import pytest
-from telegram.ext import Application
 
-from bot.app import TICKER_KEY, build_application, started
+from bot.app import build_application, started
 from bot.catalog import Catalog, load_catalog
 from bot.clock import FakeClock
 from bot.config import DEFAULT_CONTENT_DIR, Settings
@@ -21,7 +20,7 @@ from bot.domain.precautions import PrecautionAnswers
 from bot.reminders.tick import ReminderTicker, TickReport
 from bot.sandbox.models import SentMessage
 from bot.sandbox.server import FakeBotApi
-from bot.services import SERVICES_KEY, Services
+from bot.services import Services
 
 CHAT_ID = 424242
 
@@ -82,12 +81,6 @@ class Chat:
         return message
 
 
-def services(application: Application) -> Services:  # type: ignore[type-arg]
-    found = application.bot_data[SERVICES_KEY]
-    assert isinstance(found, Services)
-    return found
-
-
 def make_settings(api: FakeBotApi, database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "TELEGRAM_API_BASE_URL": api.base_url,
@@ -136,16 +129,17 @@ async def running_bot(
 ) -> AsyncIterator[Chat]:
     """The bot polling the sandbox, driven like `limber run` would (the tick by hand)."""
     settings = make_settings(api, database_url, **overrides)
-    application = build_application(
+    app = build_application(
         settings, catalog, token=api.token, clock=clock, rng=Random(7), run_ticker=False
     )
-    async with started(application):
-        assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    async with started(app):
+        updater = app.application.updater
+        assert updater is not None
+        await updater.start_polling(poll_interval=0.0, timeout=1)
         try:
-            yield Chat(api, clock, application.bot_data[TICKER_KEY], services(application))
+            yield Chat(api, clock, app.ticker, app.services)
         finally:
-            await application.updater.stop()
+            await updater.stop()
 
 
 @pytest.fixture

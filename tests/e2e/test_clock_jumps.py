@@ -10,12 +10,11 @@ from random import Random
 
 import pytest
 
-from bot.app import TICKER_KEY, build_application, started
+from bot.app import build_application, started
 from bot.catalog import Catalog
 from bot.reminders.clock_watch import Reading, clock_jump
-from bot.reminders.tick import ReminderTicker
 from bot.sandbox.server import FakeBotApi
-from bot.services import SERVICES_KEY, Services
+from bot.services import Services
 from tests.e2e.conftest import make_settings
 from tests.e2e.test_operations import wait_for
 
@@ -66,16 +65,15 @@ async def test_ticks_go_on_through_jumps_and_each_reminder_is_sent_once(
     api: FakeBotApi, sqlite_url: str, catalog: Catalog, wall: WallClock
 ) -> None:
     settings = make_settings(api, sqlite_url, LIMBER_TICK_SECONDS=0.2)
-    application = build_application(settings, catalog, token=api.token, clock=wall, rng=Random(1))
-    services: Services = application.bot_data[SERVICES_KEY]
-    ticker: ReminderTicker = application.bot_data[TICKER_KEY]
+    app = build_application(settings, catalog, token=api.token, clock=wall, rng=Random(1))
+    services, ticker = app.services, app.ticker
     for chat in (1, 2, 3):
         api.register_chat(chat)
 
     async def ticked_since(moment: float) -> bool:
         return ticker.last_progress is not None and ticker.last_progress > moment
 
-    async with started(application):
+    async with started(app):
         await due_at(services, 1, wall.now() - timedelta(minutes=1))
         await api.wait_for_bot_messages(1, after=0)
 

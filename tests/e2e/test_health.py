@@ -16,12 +16,11 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.app import TICKER_KEY, build_application, started
+from bot.app import build_application, started
 from bot.catalog import Catalog
 from bot.db.migrate import upgrade_database
 from bot.runner import Mode
 from bot.sandbox.server import FakeBotApi
-from bot.services import SERVICES_KEY
 from bot.web import WebServer
 from tests.e2e.conftest import make_settings
 from tests.e2e.processes import start_limber, stop_all
@@ -84,18 +83,11 @@ async def test_a_quiet_worker_asks_telegram_before_calling_it_unreachable(
 
 
 async def test_a_stalled_tick_is_named(api: FakeBotApi, sqlite_url: str, catalog: Catalog) -> None:
-    from bot.app import API_CONTACT_KEY
-
     settings = make_settings(api, sqlite_url)
-    application = build_application(settings, catalog, token=api.token, run_ticker=False)
-    async with started(application):
-        ticker = application.bot_data[TICKER_KEY]
-        server = WebServer(
-            application,
-            application.bot_data[SERVICES_KEY],
-            ticker,
-            application.bot_data[API_CONTACT_KEY],
-        )
+    app = build_application(settings, catalog, token=api.token, run_ticker=False)
+    async with started(app):
+        ticker = app.ticker
+        server = WebServer(app.application, app.services, ticker, app.contact)
         ticker.last_progress = time.monotonic() - 3600  # the last sign of life, an hour ago
         response = await server.healthz(None)  # type: ignore[arg-type]
     assert response.status == 503

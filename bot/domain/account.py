@@ -1,0 +1,51 @@
+"""A user's account as the rest of the bot sees it: plain, immutable values, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from bot.domain.precautions import PrecautionAnswers
+from bot.domain.reminders import ReminderSettings
+
+
+@dataclass(frozen=True)
+class Account:
+    """Everything stored about one user that handlers and render may read."""
+
+    user_id: int
+    language: str | None  # Telegram's language_code at first contact, or the user's choice
+    timezone: str
+    reminder_time: time | None
+    reminder_days: int
+    focus_areas: tuple[str, ...]
+    level: int
+    paused: bool
+    paused_until: datetime | None
+    on_hold_since: datetime | None
+    next_due_at: datetime | None
+    snooze_due_at: datetime | None
+    precautions: PrecautionAnswers
+    active: bool
+    created_at: datetime
+
+    @property
+    def on_hold(self) -> bool:
+        """A red-flag check advised care: no stretches or reminders until the user says so."""
+        return self.on_hold_since is not None
+
+    @property
+    def reminder_settings(self) -> ReminderSettings:
+        return ReminderSettings(
+            reminder_time=self.reminder_time,
+            days=self.reminder_days,
+            zone=self.timezone,
+            paused=self.paused,
+            paused_until=self.paused_until,
+            on_hold=self.on_hold,
+        )
+
+    @property
+    def has_daily_reminder(self) -> bool:
+        """A reminder time is set and reminders are not switched off by a pause."""
+        return self.reminder_time is not None and not self.paused

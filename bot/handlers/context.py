@@ -1,0 +1,44 @@
+"""The context every handler gets: the bot's services and the account of whoever is talking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import CallbackContext, ContextTypes, ExtBot
+
+from bot.domain.account import Account
+from bot.domain.notices import NoticeThrottle
+from bot.services import Services
+
+
+class BotData:
+    """The application's shared data (PTB creates it with no arguments; the builder fills it)."""
+
+    services: Services
+
+    def __init__(self) -> None:
+        # Admin error notices: at most one per error type per admin in a while.
+        self.notices = NoticeThrottle()
+
+
+class NoAccount(RuntimeError):
+    """A handler that needs an account ran without one: the identity pre-handler's rules and
+    the handler's registration disagree."""
+
+
+class LimberContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    # Set once per update by the identity pre-handler (handlers.identity); None when the
+    # sender has no account and the update does not create one.
+    account: Account | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+    def require_account(self) -> Account:
+        if self.account is None:
+            raise NoAccount("this update needs the sender's account")
+        return self.account
+
+
+CONTEXT_TYPES = ContextTypes(context=LimberContext, bot_data=BotData)

@@ -1,0 +1,63 @@
+"""Who is talking, resolved once per update, before any feature handler.
+
+A message in the private chat is first contact: the account is created (with Telegram's
+language for the user), except by /mydata and /forget, which must not create what they show or
+delete. A button press never creates an account: a press from someone without one, or on a
+message sent before their current account existed (a card from before /forget), gets one plain
+answer and goes no further. The red-flag check is the exception: it is a safety net, so its
+buttons always work, and it stores nothing without an account.
+"""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+
+from bot.domain.buttons import predates_account
+from bot.handlers.common import answer_quietly
+from bot.handlers.context import LimberContext
+from bot.render.callbacks import Action, decode
+from bot.render.texts import NO_ACCOUNT_BUTTON
+from bot.usecases import accounts
+
+IDENTITY_GROUP = -10
+NEVER_CREATE = frozenset({"mydata", "forget"})
+SAFETY_NET = frozenset(
+    {Action.REDFLAGS_START, Action.REDFLAGS_ANSWER, Action.REDFLAGS_BACK, Action.REDFLAGS_STOP}
+)
+
+
+def _creates_account(message: Message) -> bool:
+    text = message.text or ""
+    if not text.startswith("/"):
+        return True
+    command = text[1:].split(maxsplit=1)[0].partition("@")[0].lower() if len(text) > 1 else ""
+    return command not in NEVER_CREATE
+
+
+async def resolve(update: Update, context: LimberContext) -> None:
+    sender = update.effective_user
+    if sender is None or update.effective_chat is None:
+        return
+    svc = context.services
+    query = update.callback_query
+    if query is None:
+        message = update.message
+        if message is not None and _creates_account(message):
+            context.account = await accounts.first_contact(svc, sender.id, sender.language_code)
+        else:
+            context.account = await accounts.find(svc, sender.id)
+        return
+    context.account = await accounts.find(svc, sender.id)
+    callback = decode(query.data)
+    if callback is not None and callback.action in SAFETY_NET:
+        return
+    pressed = query.message
+    sent_at = pressed.date if isinstance(pressed, Message) else None
+    if context.account is None or predates_account(sent_at, context.account.created_at):
+        await answer_quietly(query, NO_ACCOUNT_BUTTON)
+        raise ApplicationHandlerStop
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(TypeHandler(Update, resolve), group=IDENTITY_GROUP)

@@ -1,0 +1,124 @@
+"""Stretching on demand: the next stretch to show, Done, Easier/Harder, and ending a hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.catalog.stretches import Stretch
+from bot.db import activity
+from bot.db.users import get_user, reschedule
+from bot.domain.account import Account
+from bot.domain.activity import ActivityKind, current_streak
+from bot.domain.picking import adjusted_level
+from bot.domain.precautions import Precaution, PrecautionAnswers, forbidden_movements, is_allowed
+from bot.services import Services
+from bot.usecases.accounts import account_of
+
+# Streaks look back this far: long enough for any streak worth celebrating.
+STREAK_LOOKBACK = timedelta(days=400)
+
+
+@dataclass(frozen=True)
+class OnHold:
+    """A red-flag check advised care: no stretch until the user says they were checked."""
+
+
+@dataclass(frozen=True)
+class AskPrecaution:
+    """The stretch safety questions come first, once: this one is next."""
+
+    precaution: Precaution
+    answers: PrecautionAnswers
+
+
+@dataclass(frozen=True)
+class Shown:
+    stretch: Stretch
+
+
+StretchOffer = OnHold | AskPrecaution | Shown
+
+
+async def next_stretch(svc: Services, user_id: int) -> StretchOffer | None:
+    """Pick the user's next stretch (focus, level, variety, safety answers) and log it as
+    shown; or say what must come first. None when the user has no account."""
+    now = svc.clock.now()
+    async with svc.transaction() as session:
+        user = await get_user(session, user_id)
+        if user is None:
+            return None
+        account = account_of(user)
+        if account.on_hold:
+            return OnHold()
+        unasked = account.precautions.next_unasked()
+        if unasked is not None:
+            return AskPrecaution(unasked, account.precautions)
+        recent = (await activity.recent_stretches(session, [user_id], now)).get(user_id, [])
+        stretch = svc.picker.pick(
+            forbidden=forbidden_movements(account.precautions),
+            focus_areas=account.focus_areas,
+            level=account.level,
+            recent_ids=recent,
+            rng=svc.rng,
+        )
+        await activity.log_activity(session, user_id, ActivityKind.SHOWN, now, stretch.id)
+        return Shown(stretch)
+
+
+async def record_done(svc: Services, user_id: int, stretch_id: str) -> int | None:
+    """Log a finished stretch; the streak it makes, in local days (None: no account)."""
+    now = svc.clock.now()
+    async with svc.transaction() as session:
+        user = await get_user(session, user_id)
+        if user is None:
+            return None
+        zone = ZoneInfo(user.timezone)
+        await activity.log_activity(session, user_id, ActivityKind.DONE, now, stretch_id)
+        times = await activity.done_times(session, user_id, since=now - STREAK_LOOKBACK)
+    return current_streak((t.astimezone(zone).date() for t in times), now.astimezone(zone).date())
+
+
+@dataclass(frozen=True)
+class Variant:
+    """The easier or harder way of a stretch; withheld when the user's safety answers rule
+    its movements out."""
+
+    stretch: Stretch
+    easier: bool
+    allowed: bool
+    answers: PrecautionAnswers
+
+
+async def change_level(
+    svc: Services, user_id: int, stretch: Stretch, *, easier: bool
+) -> Variant | OnHold | None:
+    """The user asked for easier or harder work: move their level and show the variant."""
+    now = svc.clock.now()
+    async with svc.transaction() as session:
+        user = await get_user(session, user_id)
+        if user is None:
+            return None
+        account = account_of(user)
+        if account.on_hold:  # an old card's Easier/Harder sends no stretch either
+            return OnHold()
+        user.level = adjusted_level(user.level, -1 if easier else 1)
+        user.updated_at = now
+        kind = ActivityKind.EASIER if easier else ActivityKind.HARDER
+        await activity.log_activity(session, user_id, kind, now, stretch.id)
+    forbidden = forbidden_movements(account.precautions)
+    allowed = is_allowed(stretch.variant_movements(easier=easier), forbidden)
+    return Variant(stretch, easier, allowed, account.precautions)
+
+
+async def lift_hold(svc: Services, user_id: int) -> Account | None:
+    """The user has been checked by a clinician: stretches and reminders resume."""
+    now = svc.clock.now()
+    async with svc.transaction() as session:
+        user = await get_user(session, user_id)
+        if user is None:
+            return None
+        user.on_hold_since = None
+        reschedule(user, now)
+        return account_of(user)
