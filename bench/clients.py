@@ -22,8 +22,8 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.catalog import Catalog
 from bot.domain.reminders import DeliveryKind
-from bot.reminders.tick import HEADINGS
-from bot.render.stretch_card import reminder_card_keyboard, render_stretch_card
+from bot.render.i18n import ENGLISH
+from bot.render.stretch_card import render_reminder_card
 from bot.render.texts import NO_PREVIEW
 
 
@@ -85,12 +85,9 @@ async def reminder_parameters(catalog: Catalog) -> dict[str, str]:
     capture = _Capture()
     stretch = catalog.stretches.all()[0]
     bot = Bot("1:capture", request=capture, get_updates_request=_Capture())
+    text, keyboard = render_reminder_card(ENGLISH, stretch, DeliveryKind.DAILY)
     await bot.send_message(
-        1,
-        render_stretch_card(stretch, heading=HEADINGS[DeliveryKind.DAILY]),
-        parse_mode=ParseMode.HTML,
-        reply_markup=reminder_card_keyboard(stretch),
-        link_preview_options=NO_PREVIEW,
+        1, text, parse_mode=ParseMode.HTML, reply_markup=keyboard, link_preview_options=NO_PREVIEW
     )
     return dict(capture.parameters)
 

@@ -41,7 +41,8 @@ from bot.ratelimit import SendRateLimiter
 from bot.reminders.clock_watch import ClockWatch
 from bot.reminders.sender import ReminderSender
 from bot.reminders.tick import MAX_CHUNK, ReminderTicker
-from bot.render.texts import COMMANDS
+from bot.render.i18n import SOURCE_LANGUAGE, Catalogs
+from bot.render.texts import command_menu
 from bot.services import Services
 from bot.transport import AiohttpRequest, ApiContact
 
@@ -107,6 +108,7 @@ def build_application(
 ) -> LimberApp:
     """The bot, ready for polling, with its database, content and reminder tick attached."""
     engine = create_engine(settings.database_url)
+    catalogs = Catalogs(settings.locale_dir) if settings.locale_dir else Catalogs()
     svc = Services(
         settings=settings,
         clock=clock or SystemClock(),
@@ -128,13 +130,18 @@ def build_application(
         svc,
         ReminderSender(reminder_bot, _limiter(settings)),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
+        catalogs=catalogs,
     )
     app: LimberApp
 
     async def post_init(application: PtbApplication) -> None:
-        await application.bot.set_my_commands(
-            [BotCommand(command, description) for command, description in COMMANDS]
-        )
+        # The command menu in English, and in each language with a catalogue for its users.
+        for language in catalogs.languages():
+            texts = command_menu(catalogs.translator(language))
+            await application.bot.set_my_commands(
+                [BotCommand(command, text) for command, text in texts],
+                language_code=None if language == SOURCE_LANGUAGE else language,
+            )
         await reminder_bot.initialize()
         if app.clock_watch is not None:
             app.clock_watch.start()
@@ -160,6 +167,7 @@ def build_application(
         .build()
     )
     application.bot_data.services = svc
+    application.bot_data.catalogs = catalogs
     app = LimberApp(application, svc, ticker, reminder_bot, contact)
     # Guards, in order: private chats only, flood control, who is talking.
     private_only.register(application)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parents[1] / "content"
@@ -23,6 +23,8 @@ class Settings(BaseSettings):
         default="sqlite+aiosqlite:///limber.sqlite3", alias="LIMBER_DATABASE_URL"
     )
     content_dir: Path = Field(default=DEFAULT_CONTENT_DIR, alias="LIMBER_CONTENT_DIR")
+    # Translation catalogues (<lang>/LC_MESSAGES/limber.mo); unset: the ones shipped with Limber.
+    locale_dir: Path | None = Field(default=None, alias="LIMBER_LOCALE_DIR")
     log_level: str = Field(default="INFO", alias="LIMBER_LOG_LEVEL")
 
     # Reminders (the due queue).
@@ -53,6 +55,11 @@ class Settings(BaseSettings):
     log_json: bool = Field(default=False, alias="LIMBER_LOG_JSON")
     flood_messages: int = Field(default=20, ge=1, alias="LIMBER_FLOOD_MESSAGES")
     flood_seconds: float = Field(default=10, gt=0, alias="LIMBER_FLOOD_SECONDS")
+
+    @field_validator("locale_dir", mode="before")
+    @classmethod
+    def _empty_means_default(cls, value: object) -> object:
+        return None if value == "" else value
 
     @property
     def admin_id_set(self) -> frozenset[int]:

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database
 from bot.db.models import Base
+from bot.render.i18n import ENGLISH, Translator
+from tests.translations import PSEUDO, pseudo_catalogs
 
 POSTGRES_ADMIN_DSN = os.environ.get("LIMBER_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
 
@@ -89,3 +91,16 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return create_session_factory(engine)
+
+
+@pytest.fixture(scope="session")
+def pseudo_translator(tmp_path_factory: pytest.TempPathFactory) -> Translator:
+    """Every message accented and a third longer: a screen that still fits and stays valid HTML
+    in it has no untranslated string left and room for longer languages."""
+    return pseudo_catalogs(tmp_path_factory.mktemp("locales")).translator(PSEUDO)
+
+
+@pytest.fixture(params=["en", PSEUDO])
+def t(request: pytest.FixtureRequest, pseudo_translator: Translator) -> Translator:
+    """Render tests run in English and in the pseudo-locale."""
+    return ENGLISH if request.param == "en" else pseudo_translator

@@ -17,7 +17,6 @@ Conventions
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -28,13 +27,6 @@ NO_DAYS = 0
 EVERY_DAY = 0b111_1111
 WEEKDAYS = 0b001_1111
 WEEKENDS = 0b110_0000
-
-DAY_ABBREVIATIONS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-# Spelled out rather than strftime("%b") so output never depends on the process locale.
-MONTH_ABBREVIATIONS: tuple[str, ...] = (
-    *("Jan", "Feb", "Mar", "Apr", "May", "Jun"),
-    *("Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-)
 
 # Offsets from the local date of ``after`` at which a due date can lie: up to the same weekday a
 # week later, and the day before (see ``next_due_at``). Built once: making timedeltas per call
@@ -75,23 +67,6 @@ def has_day(days: int, weekday: int) -> bool:
 def toggle_day(days: int, weekday: int) -> int:
     """Flip one weekday in the mask. May yield ``NO_DAYS``; see the module docstring."""
     return validate_days(days) ^ day_bit(weekday)
-
-
-def days_from_weekdays(weekdays: Iterable[int]) -> int:
-    """Build a mask from weekday numbers, e.g. ``{0, 2, 4}`` -> Mon, Wed, Fri."""
-    mask = NO_DAYS
-    for weekday in weekdays:
-        mask |= day_bit(weekday)
-    return mask
-
-
-def describe_days(days: int) -> str:
-    """Human label: "Every day", "Weekdays", "Weekends", "No days" or "Mon, Wed, Fri"."""
-    named = {EVERY_DAY: "Every day", WEEKDAYS: "Weekdays", WEEKENDS: "Weekends", NO_DAYS: "No days"}
-    label = named.get(validate_days(days))
-    if label is not None:
-        return label
-    return ", ".join(name for bit, name in enumerate(DAY_ABBREVIATIONS) if days & (1 << bit))
 
 
 # --- next due ----------------------------------------------------------------------------------
@@ -248,26 +223,3 @@ def _recent_occurrence_missed(
 def format_clock(value: datetime | time) -> str:
     """24-hour "HH:MM" for a local time or datetime."""
     return f"{value.hour:02d}:{value.minute:02d}"
-
-
-def describe_next(due_utc: datetime, tz: ZoneInfo, now: datetime) -> str:
-    """Short local description of a due instant relative to ``now``.
-
-    "today 07:30", "tomorrow 07:30", "Wed 07:30" (2-6 days ahead), otherwise "Mon 14 Jul 07:30"
-    (a week or more ahead, or in the past) so a weekday name is never ambiguous. Lower-case
-    "today"/"tomorrow" reads naturally after "Next reminder: ".
-    """
-    _require_aware(due_utc, "due_utc")
-    _require_aware(now, "now")
-    local_due = due_utc.astimezone(tz)
-    days_ahead = (local_due.date() - now.astimezone(tz).date()).days
-    clock = format_clock(local_due)
-    weekday = DAY_ABBREVIATIONS[local_due.weekday()]
-    if days_ahead == 0:
-        return f"today {clock}"
-    if days_ahead == 1:
-        return f"tomorrow {clock}"
-    if 2 <= days_ahead <= 6:
-        return f"{weekday} {clock}"
-    month = MONTH_ABBREVIATIONS[local_due.month - 1]
-    return f"{weekday} {local_due.day} {month} {clock}"

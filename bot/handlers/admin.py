@@ -7,6 +7,7 @@ from telegram.ext import Application, CommandHandler
 
 from bot.handlers.common import reply
 from bot.handlers.context import LimberContext
+from bot.render.i18n import text
 from bot.render.stats import render_stats
 from bot.render.texts import UNKNOWN_COMMAND
 from bot.usecases import admin
@@ -15,9 +16,9 @@ from bot.usecases import admin
 async def stats_command(update: Update, context: LimberContext) -> None:
     svc, sender = context.services, update.effective_user
     if sender is None or sender.id not in svc.settings.admin_id_set:
-        await reply(update, UNKNOWN_COMMAND)
+        await reply(update, text(context.t, UNKNOWN_COMMAND))
         return
-    await reply(update, render_stats(await admin.stats(svc)))
+    await reply(update, render_stats(context.t, await admin.stats(svc)))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -8,6 +8,7 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.domain.account import Account
 from bot.domain.notices import NoticeThrottle
+from bot.render.i18n import Catalogs, Translator
 from bot.services import Services
 
 
@@ -15,6 +16,7 @@ class BotData:
     """The application's shared data (PTB creates it with no arguments; the builder fills it)."""
 
     services: Services
+    catalogs: Catalogs
 
     def __init__(self) -> None:
         # Admin error notices: at most one per error type per admin in a while.
@@ -30,10 +32,18 @@ class LimberContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     # Set once per update by the identity pre-handler (handlers.identity); None when the
     # sender has no account and the update does not create one.
     account: Account | None = None
+    # The language to answer in: the account's, else Telegram's for the sender (set by the
+    # first guard); None means English.
+    language: str | None = None
 
     @property
     def services(self) -> Services:
         return self.bot_data.services
+
+    @property
+    def t(self) -> Translator:
+        """The texts of this update's language."""
+        return self.bot_data.catalogs.translator(self.language)
 
     def require_account(self) -> Account:
         if self.account is None:

@@ -12,6 +12,7 @@ from bot import metrics
 from bot.handlers.common import StaleButton, answer_quietly
 from bot.handlers.context import LimberContext
 from bot.observability import user_ref
+from bot.render.i18n import text
 from bot.render.notices import render_error_notice
 from bot.render.texts import SOMETHING_WENT_WRONG, STALE_BUTTON
 
@@ -30,7 +31,7 @@ async def on_error(update: object, context: LimberContext) -> None:
     if isinstance(error, StaleButton):
         # A press we cannot honour (forged, out of date): a polite answer, not an error of ours.
         if isinstance(update, Update) and update.callback_query is not None:
-            await answer_quietly(update.callback_query, STALE_BUTTON)
+            await answer_quietly(update.callback_query, text(context.t, STALE_BUTTON))
         return
     metrics.UPDATE_ERRORS.inc()
     update_id = update.update_id if isinstance(update, Update) else None
@@ -51,7 +52,7 @@ async def on_error(update: object, context: LimberContext) -> None:
         with suppress(TelegramError):
             await update.callback_query.answer()
     try:
-        await update.effective_chat.send_message(SOMETHING_WENT_WRONG)
+        await update.effective_chat.send_message(text(context.t, SOMETHING_WENT_WRONG))
     except TelegramError:
         log.warning("could not tell chat about the error for update %s", update_id)
 
@@ -63,10 +64,11 @@ async def _notify_admins(
     one per type per admin in 10 minutes (a failing tick would send one every few seconds)."""
     kind = type(error).__name__
     throttle = context.bot_data.notices
+    operators = context.bot_data.catalogs.translator(None)  # the deployment's language
     for admin_id in context.services.settings.admin_id_set:
         held_back = throttle.admit(admin_id, kind)
         if held_back is not None:
             with suppress(TelegramError):
                 await context.bot.send_message(
-                    admin_id, render_error_notice(update_id, kind, held_back)
+                    admin_id, render_error_notice(operators, update_id, kind, held_back)
                 )

@@ -8,12 +8,13 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot.domain.symptom_text import Concern, concern
 from bot.handlers.common import StaleButton, local_emergency, reply
 from bot.handlers.context import LimberContext
+from bot.render.i18n import text
 from bot.render.redflags import render_symptom_reply
 from bot.render.texts import FREE_TEXT, UNKNOWN_COMMAND
 
 
 async def unknown_command(update: Update, context: LimberContext) -> None:
-    await reply(update, UNKNOWN_COMMAND)
+    await reply(update, text(context.t, UNKNOWN_COMMAND))
 
 
 async def free_text(update: Update, context: LimberContext) -> None:
@@ -21,10 +22,10 @@ async def free_text(update: Update, context: LimberContext) -> None:
     message = update.effective_message
     found = concern(message.text if message is not None and message.text else "")
     if found is Concern.NONE:
-        await reply(update, FREE_TEXT)
+        await reply(update, text(context.t, FREE_TEXT))
         return
     emergency = local_emergency(update, context)
-    await reply(update, render_symptom_reply(found, emergency, in_check=False))
+    await reply(update, render_symptom_reply(context.t, found, emergency, in_check=False))
 
 
 async def stale_button(update: Update, context: LimberContext) -> None:

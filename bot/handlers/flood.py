@@ -11,11 +11,13 @@ from contextlib import suppress
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot import metrics
 from bot.domain.flood import FloodGate, Verdict
 from bot.handlers.common import answer_quietly, reply
+from bot.handlers.context import LimberContext
+from bot.render.i18n import text
 from bot.render.texts import SLOW_DOWN
 
 FLOOD_GROUP = -20
@@ -26,7 +28,7 @@ BUTTON_ALLOWANCE = 3
 def register(application: Application, messages: FloodGate) -> None:  # type: ignore[type-arg]
     presses = FloodGate(messages.limit * BUTTON_ALLOWANCE, messages.window, clock=messages.clock)
 
-    async def check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def check(update: Update, context: LimberContext) -> None:
         sender, query = update.effective_user, update.callback_query
         if sender is None or (update.message is None and query is None):
             return
@@ -35,10 +37,11 @@ def register(application: Application, messages: FloodGate) -> None:  # type: ig
             return
         metrics.FLOOD_MUTED.inc()
         if query is not None:
-            await answer_quietly(query, SLOW_DOWN if verdict is Verdict.WARN else None)
+            warning = text(context.t, SLOW_DOWN) if verdict is Verdict.WARN else None
+            await answer_quietly(query, warning)
         elif verdict is Verdict.WARN:
             with suppress(TelegramError):
-                await reply(update, SLOW_DOWN)
+                await reply(update, text(context.t, SLOW_DOWN))
         raise ApplicationHandlerStop
 
     application.add_handler(TypeHandler(Update, check), group=FLOOD_GROUP)

@@ -17,6 +17,7 @@ from bot.domain.buttons import predates_account
 from bot.handlers.common import answer_quietly
 from bot.handlers.context import LimberContext
 from bot.render.callbacks import Action, decode
+from bot.render.i18n import text
 from bot.render.texts import NO_ACCOUNT_BUTTON
 from bot.usecases import accounts
 
@@ -35,6 +36,11 @@ def _creates_account(message: Message) -> bool:
     return command not in NEVER_CREATE
 
 
+def _speak_their_language(context: LimberContext) -> None:
+    if context.account is not None and context.account.language:
+        context.language = context.account.language
+
+
 async def resolve(update: Update, context: LimberContext) -> None:
     sender = update.effective_user
     if sender is None or update.effective_chat is None:
@@ -47,15 +53,17 @@ async def resolve(update: Update, context: LimberContext) -> None:
             context.account = await accounts.first_contact(svc, sender.id, sender.language_code)
         else:
             context.account = await accounts.find(svc, sender.id)
+        _speak_their_language(context)
         return
     context.account = await accounts.find(svc, sender.id)
+    _speak_their_language(context)
     callback = decode(query.data)
     if callback is not None and callback.action in SAFETY_NET:
         return
     pressed = query.message
     sent_at = pressed.date if isinstance(pressed, Message) else None
     if context.account is None or predates_account(sent_at, context.account.created_at):
-        await answer_quietly(query, NO_ACCOUNT_BUTTON)
+        await answer_quietly(query, text(context.t, NO_ACCOUNT_BUTTON))
         raise ApplicationHandlerStop
 
 

@@ -9,6 +9,7 @@ from bot.handlers.common import StaleButton, answer_quietly, routed, show
 from bot.handlers.context import LimberContext
 from bot.handlers.stretch import send_stretch
 from bot.render.callbacks import Action, Callback
+from bot.render.i18n import text
 from bot.render.precautions import (
     ANSWER_SAVED,
     Origin,
@@ -25,7 +26,7 @@ async def safety_screen(
     update: Update, context: LimberContext, query: CallbackQuery, _callback: Callback
 ) -> None:
     await answer_quietly(query)
-    await show(query, *render_safety_screen(context.require_account().precautions))
+    await show(query, *render_safety_screen(context.t, context.require_account().precautions))
 
 
 async def one_question(
@@ -36,7 +37,7 @@ async def one_question(
         raise StaleButton
     await answer_quietly(query)
     answers = context.require_account().precautions
-    await show(query, *render_question(precaution, answers, Origin.SETTINGS))
+    await show(query, *render_question(context.t, precaution, answers, Origin.SETTINGS))
 
 
 async def answer(
@@ -55,15 +56,15 @@ async def answer(
     context.account, before = recorded
     after = context.account.precautions
     if press.origin is Origin.SETTINGS:
-        await answer_quietly(query, ANSWER_SAVED)
-        await show(query, *render_safety_screen(after))
+        await answer_quietly(query, text(context.t, ANSWER_SAVED))
+        await show(query, *render_safety_screen(context.t, after))
         return
     await answer_quietly(query)
     unasked = after.next_unasked()
     if unasked is not None:
-        await show(query, *render_question(unasked, after, Origin.FIRST_RUN))
+        await show(query, *render_question(context.t, unasked, after, Origin.FIRST_RUN))
         return
-    await show(query, render_first_run_done(after), None)
+    await show(query, render_first_run_done(context.t, after), None)
     if not before.complete:  # a second press on an answered question sends nothing more
         await send_stretch(update, context)
 

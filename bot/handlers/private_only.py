@@ -13,10 +13,11 @@ from contextlib import suppress
 from telegram import ChatMember, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.domain.flood import FloodGate, Verdict
 from bot.handlers.common import answer_quietly, reply
+from bot.handlers.context import LimberContext
 from bot.render.texts import private_chat_link, render_private_only, render_private_only_short
 
 PRIVATE_ONLY_GROUP = -30
@@ -46,15 +47,18 @@ def _addressed_to_us(update: Update, bot_username: str) -> bool:
 def register(application: Application) -> None:  # type: ignore[type-arg]
     pointer_gate = FloodGate(limit=1, window=POINTER_GATE_WINDOW)
 
-    async def point_to_private_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def point_to_private_chat(update: Update, context: LimberContext) -> None:
         chat = update.effective_chat
         if chat is None or pointer_gate.check(chat.id) is not Verdict.ALLOW:
             return
         # The bot may not be allowed to write here; the pointer is a courtesy.
         with suppress(TelegramError):
-            await reply(update, render_private_only(context.bot.username))
+            await reply(update, render_private_only(context.t, context.bot.username))
 
-    async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def guard(update: Update, context: LimberContext) -> None:
+        sender = update.effective_user
+        # Until the account says otherwise (handlers.identity), answer in Telegram's language.
+        context.language = sender.language_code if sender is not None else None
         if update.edited_message is not None or update.edited_channel_post is not None:
             raise ApplicationHandlerStop
         chat = update.effective_chat
@@ -63,7 +67,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         username = context.bot.username
         if update.callback_query is not None:
             # The button's own data is never read here: nothing in a group changes anything.
-            query, text = update.callback_query, render_private_only_short()
+            query, text = update.callback_query, render_private_only_short(context.t)
             try:  # the url opens the private chat with the bot, where Telegram allows it
                 await query.answer(text, url=private_chat_link(username))
             except TelegramError:

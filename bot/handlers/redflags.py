@@ -27,10 +27,12 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.domain.redflags import Outcome, common_length, next_step, progress
+from bot.domain.redflags_state import CheckId, decode_state, new_check
 from bot.domain.symptom_text import concern
 from bot.handlers.common import answer_quietly, drop_keyboard, local_emergency, reply, show
 from bot.handlers.context import LimberContext
 from bot.render.callbacks import Action, decode, pattern
+from bot.render.i18n import text
 from bot.render.redflags import (
     EXPIRED,
     NOTHING_TO_CANCEL,
@@ -42,7 +44,7 @@ from bot.render.redflags import (
     render_symptom_reply,
     render_timed_out,
 )
-from bot.render.redflags_buttons import CheckId, decode_state, new_check, question_keyboard
+from bot.render.redflags_buttons import question_keyboard
 from bot.usecases import safety
 
 ASKING = 0
@@ -53,17 +55,17 @@ async def start_check(update: Update, context: LimberContext) -> int:
     svc = context.services
     if update.callback_query is not None:
         await answer_quietly(update.callback_query)
-    checklist = svc.redflags
+    checklist, t = svc.redflags, context.t
     emergency = local_emergency(update, context)
-    await reply(update, render_intro(checklist, emergency, common_length(checklist)))
+    await reply(update, render_intro(t, checklist, emergency, common_length(checklist)))
     first = next_step(checklist, {})
     assert not isinstance(first, Outcome), "a checklist starts with a question"
     number, total = progress(checklist, {})
     now = svc.clock.now()
     message = await reply(
         update,
-        render_question(first, number, total),
-        question_keyboard(checklist, first, {}, new_check(now), now),
+        render_question(t, first, number, total),
+        question_keyboard(t, checklist, first, {}, new_check(now), now),
     )
     if message is not None and context.chat_data is not None:
         context.chat_data[MESSAGE_KEY] = message.message_id
@@ -78,10 +80,11 @@ async def on_answer(update: Update, context: LimberContext) -> int:
     callback = decode(query.data)
     now = svc.clock.now()
     idle = timedelta(seconds=svc.settings.redflags_idle_seconds)
-    state = decode_state(svc.redflags, callback, now, idle) if callback else None
+    state = decode_state(svc.redflags, callback.args, now, idle) if callback else None
     if state is None:
-        await answer_quietly(query, EXPIRED)
-        await show(query, EXPIRED, None)
+        expired = text(context.t, EXPIRED)
+        await answer_quietly(query, expired)
+        await show(query, expired, None)
         return ConversationHandler.END
     await answer_quietly(query)
     step = next_step(svc.redflags, state.answers)
@@ -95,8 +98,8 @@ async def on_answer(update: Update, context: LimberContext) -> int:
     number, total = progress(svc.redflags, state.answers)
     await show(
         query,
-        render_question(step, number, total),
-        question_keyboard(svc.redflags, step, state.answers, state.check, now),
+        render_question(context.t, step, number, total),
+        question_keyboard(context.t, svc.redflags, step, state.answers, state.check, now),
     )
     return ASKING
 
@@ -114,9 +117,10 @@ async def _finish(
         return
     svc = context.services
     recorded = await safety.finish_check(svc, query.from_user.id, outcome, check.key)
-    notes = render_outcome_notes(outcome, recorded)
+    t = context.t
+    notes = render_outcome_notes(t, outcome, recorded)
     emergency = local_emergency(update, context)
-    await reply(update, render_outcome(svc.redflags, outcome, emergency, notes))
+    await reply(update, render_outcome(t, svc.redflags, outcome, emergency, notes))
     try:
         await query.delete_message()
     except BadRequest:  # too old to delete, or gone already: at least take the buttons off
@@ -136,7 +140,7 @@ async def on_stop(update: Update, context: LimberContext) -> int:
     query = update.callback_query
     if query is not None:
         await answer_quietly(query)
-        await show(query, STOPPED, None)
+        await show(query, text(context.t, STOPPED), None)
         if context.chat_data is not None:
             context.chat_data.pop(MESSAGE_KEY, None)
     return ConversationHandler.END
@@ -144,30 +148,30 @@ async def on_stop(update: Update, context: LimberContext) -> int:
 
 async def on_cancel(update: Update, context: LimberContext) -> int:
     chat_id = update.effective_chat.id if update.effective_chat else None
-    await _close_question(context, chat_id, STOPPED)
-    await reply(update, STOPPED)
+    await _close_question(context, chat_id, text(context.t, STOPPED))
+    await reply(update, text(context.t, STOPPED))
     return ConversationHandler.END
 
 
 async def on_text_during_check(update: Update, context: LimberContext) -> int:
     """Typing during the check: the emergency line if the words call for it, then the buttons."""
     message = update.effective_message
-    text = message.text if message is not None and message.text else ""
+    typed = message.text if message is not None and message.text else ""
     emergency = local_emergency(update, context)
-    await reply(update, render_symptom_reply(concern(text), emergency, in_check=True))
+    await reply(update, render_symptom_reply(context.t, concern(typed), emergency, in_check=True))
     return ASKING
 
 
 async def on_timeout(update: Update, context: LimberContext) -> None:
-    text = render_timed_out(context.services.settings.redflags_idle_seconds)
+    message = render_timed_out(context.t, context.services.settings.redflags_idle_seconds)
     chat_id = update.effective_chat.id if update.effective_chat else None
-    await _close_question(context, chat_id, text)
+    await _close_question(context, chat_id, message)
     if update.effective_chat is not None:
-        await update.effective_chat.send_message(text)
+        await update.effective_chat.send_message(message)
 
 
 async def nothing_to_cancel(update: Update, context: LimberContext) -> None:
-    await reply(update, NOTHING_TO_CANCEL)
+    await reply(update, text(context.t, NOTHING_TO_CANCEL))
 
 
 def register(application: Application, idle_seconds: float) -> None:  # type: ignore[type-arg]

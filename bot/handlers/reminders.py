@@ -8,10 +8,11 @@ from telegram import CallbackQuery, Update
 from telegram.ext import Application
 
 from bot.domain.reminders import SnoozeRefusal
-from bot.domain.schedule import describe_next, format_clock
+from bot.domain.schedule import format_clock
 from bot.handlers.common import answer_quietly, drop_keyboard, reply, routed
 from bot.handlers.context import LimberContext
 from bot.render.callbacks import Action, Callback
+from bot.render.dates import describe_next
 from bot.render.texts import render_skipped, render_snooze_refused, render_snoozed
 from bot.usecases import reminders
 
@@ -24,13 +25,13 @@ async def snooze(
     if result is None:
         return
     if isinstance(result, SnoozeRefusal):
-        text = render_snooze_refused(result)
+        message = render_snooze_refused(context.t, result)
     else:
         back_at = result.until.astimezone(ZoneInfo(result.timezone))
-        text = render_snoozed(minutes, format_clock(back_at))
+        message = render_snoozed(context.t, minutes, format_clock(back_at))
     await answer_quietly(query)
     await drop_keyboard(query)
-    await reply(update, text)
+    await reply(update, message)
 
 
 async def skip_today(
@@ -41,10 +42,11 @@ async def skip_today(
     if skipped is None:
         return
     zone = ZoneInfo(skipped.timezone)
-    upcoming = describe_next(skipped.next_due_at, zone, now) if skipped.next_due_at else None
+    t = context.t
+    upcoming = describe_next(t, skipped.next_due_at, zone, now) if skipped.next_due_at else None
     await answer_quietly(query)
     await drop_keyboard(query)
-    await reply(update, render_skipped(upcoming))
+    await reply(update, render_skipped(t, upcoming))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -16,12 +16,13 @@ from bot.handlers.common import StaleButton, answer_quietly, command_argument, r
 from bot.handlers.context import LimberContext
 from bot.render import settings as screens
 from bot.render.callbacks import Action, Callback
+from bot.render.i18n import Translator, text
 from bot.services import Services
 from bot.usecases import accounts
 
 
 def _settings_screen(context: LimberContext, account: Account) -> screens.Screen:
-    return screens.settings_screen(account, context.services.clock.now())
+    return screens.settings_screen(context.t, account, context.services.clock.now())
 
 
 async def settings_command(update: Update, context: LimberContext) -> None:
@@ -31,55 +32,61 @@ async def settings_command(update: Update, context: LimberContext) -> None:
 async def time_command(update: Update, context: LimberContext) -> None:
     text = command_argument(update)
     if not text:
-        await reply(update, *screens.time_screen())
+        await reply(update, *screens.time_screen(context.t))
         return
     value = parse_time(text)
     if value is None:
-        await reply(update, screens.render_time_invalid(text))
+        await reply(update, screens.render_time_invalid(context.t, text))
         return
     account = await accounts.set_time(context.services, context.require_account().user_id, value)
     if account is not None:
-        await reply(update, screens.render_time_saved(value))
+        await reply(update, screens.render_time_saved(context.t, value))
         await reply(update, *_settings_screen(context, account))
 
 
 async def timezone_command(update: Update, context: LimberContext) -> None:
     text = command_argument(update)
     if not text:
-        await reply(update, *screens.zone_screen())
+        await reply(update, *screens.zone_screen(context.t))
         return
     match = resolve_timezone(text)
     if match.zone is None:
         await reply(
             update,
-            screens.render_zone_unknown(text, bool(match.suggestions)),
-            screens.zone_suggestions_keyboard(match.suggestions) if match.suggestions else None,
+            screens.render_zone_unknown(context.t, text, bool(match.suggestions)),
+            (
+                screens.zone_suggestions_keyboard(context.t, match.suggestions)
+                if match.suggestions
+                else None
+            ),
         )
         return
     user_id = context.require_account().user_id
     account = await accounts.set_timezone(context.services, user_id, match.zone)
     if account is not None:
-        await reply(update, screens.render_zone_saved(match.zone, match.from_offset))
+        await reply(update, screens.render_zone_saved(context.t, match.zone, match.from_offset))
         await reply(update, *_settings_screen(context, account))
 
 
 async def focus_command(update: Update, context: LimberContext) -> None:
-    await reply(update, *screens.focus_screen(context.require_account()))
+    await reply(update, *screens.focus_screen(context.t, context.require_account()))
 
 
 async def location_received(update: Update, context: LimberContext) -> None:
-    await reply(update, screens.LOCATION_HINT, screens.zone_menu_keyboard())
+    await reply(
+        update, text(context.t, screens.LOCATION_HINT), screens.zone_menu_keyboard(context.t)
+    )
 
 
 async def pause_command(update: Update, context: LimberContext) -> None:
-    await reply(update, *screens.pause_screen())
+    await reply(update, *screens.pause_screen(context.t))
 
 
 async def resume_command(update: Update, context: LimberContext) -> None:
     resumed = await accounts.resume(context.services, context.require_account().user_id)
     if resumed is not None:
         account, was_paused = resumed
-        await reply(update, screens.render_resumed(was_paused))
+        await reply(update, screens.render_resumed(context.t, was_paused))
         await reply(update, *_settings_screen(context, account))
 
 
@@ -90,20 +97,20 @@ async def open_time_menu(
     update: Update, context: LimberContext, query: CallbackQuery, _callback: Callback
 ) -> None:
     await answer_quietly(query)
-    await reply(update, *screens.time_screen())  # from the start screen: a new message
+    await reply(update, *screens.time_screen(context.t))  # from the start screen: a new message
 
 
 async def open_menu(
     update: Update, context: LimberContext, query: CallbackQuery, callback: Callback
 ) -> None:
-    account = context.require_account()
+    account, t = context.require_account(), context.t
     menus: dict[Action, Callable[[], screens.Screen]] = {
         Action.SETTINGS: lambda: _settings_screen(context, account),
-        Action.TIME_MENU: screens.time_screen,
-        Action.ZONE_MENU: screens.zone_screen,
-        Action.PAUSE_MENU: screens.pause_screen,
-        Action.DAYS_MENU: lambda: screens.days_screen(account),
-        Action.FOCUS_MENU: lambda: screens.focus_screen(account),
+        Action.TIME_MENU: lambda: screens.time_screen(t),
+        Action.ZONE_MENU: lambda: screens.zone_screen(t),
+        Action.PAUSE_MENU: lambda: screens.pause_screen(t),
+        Action.DAYS_MENU: lambda: screens.days_screen(t, account),
+        Action.FOCUS_MENU: lambda: screens.focus_screen(t, account),
     }
     await answer_quietly(query)
     await show(query, *menus[callback.action]())
@@ -116,7 +123,8 @@ async def open_region(
     if region not in REGION_ZONES:
         raise StaleButton
     await answer_quietly(query)
-    await show(query, screens.render_zone_menu(), screens.zone_region_keyboard(region))
+    t = context.t
+    await show(query, screens.render_zone_menu(t), screens.zone_region_keyboard(t, region))
 
 
 AREAS = frozenset(area.value for area in Area)
@@ -166,7 +174,7 @@ CHANGES: dict[Action, Callable[[Services, int, str], Awaitable[Account | None]]]
     Action.RESUME: _resume,
 }
 # Toggles keep their picker open; every other change returns to the settings screen.
-PICKER_AFTER: dict[Action, Callable[[Account], screens.Screen]] = {
+PICKER_AFTER: dict[Action, Callable[[Translator, Account], screens.Screen]] = {
     Action.TOGGLE_DAY: screens.days_screen,
     Action.DAYS_PRESET: screens.days_screen,
     Action.TOGGLE_FOCUS: screens.focus_screen,
@@ -181,9 +189,9 @@ async def change_setting(
     account = await change(context.services, user_id, callback.arg() or "")
     if account is None:
         raise StaleButton
-    await answer_quietly(query, screens.SAVED)
+    await answer_quietly(query, text(context.t, screens.SAVED))
     after = PICKER_AFTER.get(callback.action)
-    await show(query, *(after(account) if after else _settings_screen(context, account)))
+    await show(query, *(after(context.t, account) if after else _settings_screen(context, account)))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

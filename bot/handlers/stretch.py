@@ -15,10 +15,12 @@ from bot.catalog.stretches import Stretch
 from bot.handlers.common import StaleButton, answer_quietly, drop_keyboard, reply, routed
 from bot.handlers.context import LimberContext
 from bot.render.callbacks import Action, Callback
+from bot.render.i18n import text
 from bot.render.illustrations import illustration_png
 from bot.render.precautions import Origin, render_question, render_variant_withheld
 from bot.render.redflags_buttons import resume_after_hold_keyboard
 from bot.render.stretch_card import (
+    LOGGED,
     ON_HOLD,
     RESUMED,
     illustration_caption,
@@ -28,7 +30,6 @@ from bot.render.stretch_card import (
     render_variant,
     stretch_card_keyboard,
 )
-from bot.services import Services
 from bot.usecases import practice
 
 log = logging.getLogger(__name__)
@@ -36,21 +37,21 @@ log = logging.getLogger(__name__)
 
 async def send_stretch(update: Update, context: LimberContext) -> None:
     """The user's next stretch with its picture, or what must come first (hold, questions)."""
-    svc = context.services
+    svc, t = context.services, context.t
     offer = await practice.next_stretch(svc, context.require_account().user_id)
     if isinstance(offer, practice.OnHold):
-        await reply(update, ON_HOLD, resume_after_hold_keyboard())
+        await reply(update, text(t, ON_HOLD), resume_after_hold_keyboard(t))
     elif isinstance(offer, practice.AskPrecaution):
-        await reply(update, *render_question(offer.precaution, offer.answers, Origin.FIRST_RUN))
+        await reply(update, *render_question(t, offer.precaution, offer.answers, Origin.FIRST_RUN))
     elif isinstance(offer, practice.Shown):
-        await _send_illustration(update, svc, offer.stretch)
+        await _send_illustration(update, context, offer.stretch)
         stretch = offer.stretch
-        await reply(update, render_stretch_card(stretch), stretch_card_keyboard(stretch))
+        await reply(update, render_stretch_card(t, stretch), stretch_card_keyboard(t, stretch))
 
 
-async def _send_illustration(update: Update, svc: Services, stretch: Stretch) -> None:
+async def _send_illustration(update: Update, context: LimberContext, stretch: Stretch) -> None:
     """The starting position as a picture; the card matters more, so a failure only logs."""
-    chat = update.effective_chat
+    svc, chat = context.services, update.effective_chat
     if chat is None:
         return
     position = stretch.position
@@ -64,7 +65,7 @@ async def _send_illustration(update: Update, svc: Services, stretch: Stretch) ->
         photo = InputFile(png, filename=f"{position.value}.png")
     try:
         message = await chat.send_photo(
-            photo, caption=illustration_caption(stretch), parse_mode=ParseMode.HTML
+            photo, caption=illustration_caption(context.t, stretch), parse_mode=ParseMode.HTML
         )
     except Forbidden:
         raise
@@ -93,7 +94,7 @@ async def resume_after_hold(
     await answer_quietly(query)
     await drop_keyboard(query)
     context.account = await practice.lift_hold(context.services, context.require_account().user_id)
-    await reply(update, RESUMED)
+    await reply(update, text(context.t, RESUMED))
     await send_stretch(update, context)
 
 
@@ -111,10 +112,10 @@ async def done(
     streak = await practice.record_done(
         context.services, context.require_account().user_id, stretch.id
     )
-    await answer_quietly(query, "Logged ✅")
+    await answer_quietly(query, text(context.t, LOGGED))
     await drop_keyboard(query)
     if streak is not None:
-        await reply(update, render_done(streak))
+        await reply(update, render_done(context.t, streak))
 
 
 async def easier_or_harder(
@@ -126,15 +127,16 @@ async def easier_or_harder(
     result = await practice.change_level(
         context.services, context.require_account().user_id, stretch, easier=easier
     )
+    t = context.t
     if isinstance(result, practice.OnHold):
-        await reply(update, ON_HOLD, resume_after_hold_keyboard())
+        await reply(update, text(t, ON_HOLD), resume_after_hold_keyboard(t))
     elif result is not None:
-        text = (
-            render_variant(stretch, easier=easier)
+        shown = (
+            render_variant(t, stretch, easier=easier)
             if result.allowed
-            else render_variant_withheld(stretch, easier=easier, answers=result.answers)
+            else render_variant_withheld(t, stretch, easier=easier, answers=result.answers)
         )
-        await reply(update, text + render_level_note(easier))
+        await reply(update, shown + render_level_note(t, easier))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -28,7 +28,8 @@ from bot.db.reminders import (
 from bot.domain.precautions import EVERY_PRECAUTION, forbidden_for_stored
 from bot.domain.reminders import DeliveryKind, DeliveryStatus
 from bot.reminders.sender import OutgoingMessage, ReminderSender, SendResult
-from bot.render.stretch_card import reminder_card_keyboard, render_stretch_card
+from bot.render.i18n import Catalogs
+from bot.render.stretch_card import render_reminder_card
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -38,10 +39,6 @@ MAX_CHUNK = 128
 # At shutdown, how long recording the outcomes of abandoned sends may take.
 RECORDING_SECONDS = 1.0
 
-HEADINGS = {
-    DeliveryKind.DAILY: "⏰ Time for your daily stretch!",
-    DeliveryKind.SNOOZE: "⏰ Snoozed reminder: here is your stretch.",
-}
 
 
 @dataclass
@@ -57,7 +54,15 @@ def chunked(items: Sequence[ClaimedDelivery], size: int) -> Iterator[Sequence[Cl
 
 
 class ReminderTicker:
-    def __init__(self, services: Services, sender: ReminderSender, *, lease: timedelta) -> None:
+    def __init__(
+        self,
+        services: Services,
+        sender: ReminderSender,
+        *,
+        lease: timedelta,
+        catalogs: Catalogs | None = None,
+    ) -> None:
+        self._catalogs = catalogs or Catalogs()
         self._svc = services
         self._sender = sender
         self._lease = lease
@@ -210,14 +215,12 @@ class ReminderTicker:
         key = (stretch_id, kind)
         card = self._cards.get(key)
         if card is None:
+            t = self._catalogs.translator(None)
             # A stretch the library no longer has: one safe under every precaution instead.
             stretch = self._svc.stretches.get(stretch_id or "") or self._svc.picker.pick(
                 forbidden=EVERY_PRECAUTION, rng=self._svc.rng
             )
-            card = self._cards[key] = (
-                render_stretch_card(stretch, heading=HEADINGS[kind]),
-                reminder_card_keyboard(stretch),
-            )
+            card = self._cards[key] = render_reminder_card(t, stretch, kind)
         return card
 
     async def _deliver(self, item: ClaimedDelivery, message: OutgoingMessage) -> SendResult:

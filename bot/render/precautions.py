@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from html import escape
 
+from babel.lists import format_list
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.stretches import Movement, Stretch
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers, forbidden_movements
 from bot.render.callbacks import Action, Callback, encode
+from bot.render.i18n import ENGLISH, N_, Translator
 
 
 @dataclass(frozen=True)
@@ -22,51 +24,51 @@ class Wording:
 
 QUESTIONS: dict[Precaution, Wording] = {
     Precaution.HIP_REPLACEMENT: Wording(
-        "Have you had a hip replacement, on either side?",
-        "a new hip can slip out of its socket when it bends far, crosses the other leg or "
-        "turns inward, so I'd leave out stretches that do that. Your surgeon's advice comes first.",
-        "Hip replacement",
+        N_("Have you had a hip replacement, on either side?"),
+        N_(
+            "a new hip can slip out of its socket when it bends far, crosses the other leg or "
+            "turns inward, so I'd leave out stretches that do that. Your surgeon's advice "
+            "comes first."
+        ),
+        N_("Hip replacement"),
     ),
     Precaution.PREGNANCY: Wording(
-        "Are you pregnant and past the first 12 weeks?",
-        "later in pregnancy, lying flat on your back for long can make you feel faint, and "
-        "lying on your front presses on the bump, so I'd leave out stretches done that way.",
-        "Pregnant, past 12 weeks",
+        N_("Are you pregnant and past the first 12 weeks?"),
+        N_(
+            "later in pregnancy, lying flat on your back for long can make you feel faint, and "
+            "lying on your front presses on the bump, so I'd leave out stretches done that way."
+        ),
+        N_("Pregnant, past 12 weeks"),
     ),
     Precaution.OSTEOPOROSIS: Wording(
-        "Have you been told you have osteoporosis (thin, fragile bones)?",
-        "with fragile bones, rounding the spine forward under load or twisting it as far as it "
-        "goes can break a bone in the spine, so I'd leave out stretches that do that.",
-        "Osteoporosis",
+        N_("Have you been told you have osteoporosis (thin, fragile bones)?"),
+        N_(
+            "with fragile bones, rounding the spine forward under load or twisting it as far as "
+            "it goes can break a bone in the spine, so I'd leave out stretches that do that."
+        ),
+        N_("Osteoporosis"),
     ),
 }
 
 ANSWER_WORDS = {
-    Answer.NOT_ASKED: "Not answered yet",
-    Answer.NO: "No",
-    Answer.YES: "Yes",
-    Answer.SKIPPED: "Skipped",
+    Answer.NOT_ASKED: N_("Not answered yet"),
+    Answer.NO: N_("No"),
+    Answer.YES: N_("Yes"),
+    Answer.SKIPPED: N_("Skipped"),
 }
 
 # What a ruled-out movement means, in words a user knows ("stretches that involve ...").
 MOVEMENT_WORDS: dict[Movement, str] = {
-    Movement.HIP_FLEXION_PAST_90: "bending the hip past a right angle",
-    Movement.HIP_CROSSING_MIDLINE: "crossing a leg over the middle of the body",
-    Movement.HIP_INTERNAL_ROTATION: "turning the hip inward",
-    Movement.LYING_ON_BACK: "lying on your back",
-    Movement.LYING_ON_FRONT: "lying on your front",
-    Movement.LOADED_FORWARD_BEND: "rounding the spine forward under load",
-    Movement.END_RANGE_TWIST: "twisting the spine as far as it goes",
+    Movement.HIP_FLEXION_PAST_90: N_("bending the hip past a right angle"),
+    Movement.HIP_CROSSING_MIDLINE: N_("crossing a leg over the middle of the body"),
+    Movement.HIP_INTERNAL_ROTATION: N_("turning the hip inward"),
+    Movement.LYING_ON_BACK: N_("lying on your back"),
+    Movement.LYING_ON_FRONT: N_("lying on your front"),
+    Movement.LOADED_FORWARD_BEND: N_("rounding the spine forward under load"),
+    Movement.END_RANGE_TWIST: N_("twisting the spine as far as it goes"),
 }
 
-FIRST_RUN_INTRO = (
-    "🛡 <b>Before I pick your stretch: {total} quick safety questions.</b>\n"
-    "Your answers only decide which stretches I leave out, and you can change them any time "
-    "in /settings. Not sure, or rather not say? Tap <b>Skip</b> and I'll leave those "
-    "stretches out to be safe."
-)
-CAUTIOUS_NOTE = "A skipped or unanswered question counts as a yes, to be safe."
-ANSWER_SAVED = "Saved ✅"
+ANSWER_SAVED = N_("Saved ✅")
 
 
 class Origin(StrEnum):
@@ -78,7 +80,6 @@ class Origin(StrEnum):
 
 ANSWER_CODES = {Answer.YES: "y", Answer.NO: "n", Answer.SKIPPED: "s"}
 ANSWERS_BY_CODE = {code: answer for answer, code in ANSWER_CODES.items()}
-ANSWER_LABELS = {Answer.YES: "Yes", Answer.NO: "No", Answer.SKIPPED: "Skip"}
 PRECAUTIONS_BY_CODE = {precaution.value: precaution for precaution in Precaution}
 ORIGINS_BY_CODE = {origin.value: origin for origin in Origin}
 
@@ -111,119 +112,169 @@ def parse_question(callback: Callback) -> Precaution | None:
     return PRECAUTIONS_BY_CODE.get(callback.args[0])
 
 
-def describe_movements(movements: frozenset[Movement]) -> str:
+def describe_movements(t: Translator, movements: frozenset[Movement]) -> str:
     """'bending the hip past a right angle, turning the hip inward or lying on your back'."""
-    words = [MOVEMENT_WORDS[m] for m in MOVEMENT_WORDS if m in movements]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    words = [t.gettext(MOVEMENT_WORDS[m]) for m in MOVEMENT_WORDS if m in movements]
+    return format_list(words, style="or", locale=t.locale)
 
 
-def _left_out(answers: PrecautionAnswers) -> str:
+def _left_out(t: Translator, answers: PrecautionAnswers) -> str:
     forbidden = forbidden_movements(answers)
     if not forbidden:
-        return "Nothing is left out."
-    return f"Left out: stretches that involve {escape(describe_movements(forbidden))}."
+        return t.gettext("Nothing is left out.")
+    return t.gettext("Left out: stretches that involve {movements}.").format(
+        movements=escape(describe_movements(t, forbidden))
+    )
+
+
+def _answer_word(t: Translator, answers: PrecautionAnswers, precaution: Precaution) -> str:
+    return t.gettext(ANSWER_WORDS[answers.answer(precaution)])
 
 
 def render_question(
-    precaution: Precaution, answers: PrecautionAnswers, origin: Origin
+    t: Translator, precaution: Precaution, answers: PrecautionAnswers, origin: Origin
 ) -> tuple[str, InlineKeyboardMarkup]:
     wording = QUESTIONS[precaution]
     number, total = list(Precaution).index(precaution) + 1, len(Precaution)
     question = (
-        f"<b>{number} of {total}: {escape(wording.question)}</b>\n"
-        f"<i>Why I ask: {escape(wording.why)}</i>"
+        t.gettext("<b>{number} of {total}: {question}</b>").format(
+            number=number, total=total, question=escape(t.gettext(wording.question))
+        )
+        + "\n"
+        + t.gettext("<i>Why I ask: {why}</i>").format(why=escape(t.gettext(wording.why)))
     )
+    labels = {
+        Answer.YES: t.gettext("Yes"),
+        Answer.NO: t.gettext("No"),
+        Answer.SKIPPED: t.gettext("Skip"),
+    }
     answers_row = [
         InlineKeyboardButton(
-            ANSWER_LABELS[answer],
+            label,
             callback_data=encode(
                 Action.SAFETY_ANSWER, precaution.value, ANSWER_CODES[answer], origin.value
             ),
         )
-        for answer in ANSWER_LABELS
+        for answer, label in labels.items()
     ]
     if origin is Origin.FIRST_RUN:
-        text = f"{FIRST_RUN_INTRO.format(total=total)}\n\n{question}"
-        return text, InlineKeyboardMarkup([answers_row])
-    now = ANSWER_WORDS[answers.answer(precaution)]
-    back = InlineKeyboardButton("⬅️ Back", callback_data=encode(Action.SAFETY_MENU))
+        intro = t.gettext(
+            "🛡 <b>Before I pick your stretch: {total} quick safety questions.</b>"
+        ).format(total=total) + "\n" + t.gettext(
+            "Your answers only decide which stretches I leave out, and you can change them any "
+            "time in /settings. Not sure, or rather not say? Tap <b>Skip</b> and I'll leave "
+            "those stretches out to be safe."
+        )
+        return f"{intro}\n\n{question}", InlineKeyboardMarkup([answers_row])
+    back = InlineKeyboardButton(t.gettext("⬅️ Back"), callback_data=encode(Action.SAFETY_MENU))
+    now = t.gettext("Your answer now: <b>{answer}</b>").format(
+        answer=_answer_word(t, answers, precaution)
+    )
     return (
-        f"🛡 <b>Stretch safety</b>\n\n{question}\n\nYour answer now: <b>{now}</b>",
+        t.gettext("🛡 <b>Stretch safety</b>") + f"\n\n{question}\n\n{now}",
         InlineKeyboardMarkup([answers_row, [back]]),
     )
 
 
-def render_first_run_done(answers: PrecautionAnswers) -> str:
+def render_first_run_done(t: Translator, answers: PrecautionAnswers) -> str:
     forbidden = forbidden_movements(answers)
     if not forbidden:
-        return (
+        return t.gettext(
             "✅ Thanks! Nothing you told me rules out a stretch. "
             "Change your answers any time in /settings."
         )
-    return (
-        f"✅ Thanks! I'll leave out stretches that involve "
-        f"{escape(describe_movements(forbidden))}. Change your answers any time in /settings."
-    )
+    return t.gettext(
+        "✅ Thanks! I'll leave out stretches that involve {movements}. "
+        "Change your answers any time in /settings."
+    ).format(movements=escape(describe_movements(t, forbidden)))
 
 
-def render_safety_screen(answers: PrecautionAnswers) -> tuple[str, InlineKeyboardMarkup]:
-    lines = ["🛡 <b>Stretch safety</b>", "Your answers decide which stretches I leave out."]
+def render_safety_screen(
+    t: Translator, answers: PrecautionAnswers
+) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [
+        t.gettext("🛡 <b>Stretch safety</b>"),
+        t.gettext("Your answers decide which stretches I leave out."),
+    ]
     lines += [
-        f"• {escape(wording.short)}: <b>{ANSWER_WORDS[answers.answer(precaution)]}</b>"
+        f"• {escape(t.gettext(wording.short))}: <b>{_answer_word(t, answers, precaution)}</b>"
         for precaution, wording in QUESTIONS.items()
     ]
-    lines += [_left_out(answers), CAUTIOUS_NOTE, "Tap a question to change your answer."]
+    lines += [
+        _left_out(t, answers),
+        t.gettext("A skipped or unanswered question counts as a yes, to be safe."),
+        t.gettext("Tap a question to change your answer."),
+    ]
     rows = [
         [
             InlineKeyboardButton(
-                f"{wording.short}: {ANSWER_WORDS[answers.answer(precaution)]}",
+                f"{t.gettext(wording.short)}: {_answer_word(t, answers, precaution)}",
                 callback_data=encode(Action.SAFETY_QUESTION, precaution.value),
             )
         ]
         for precaution, wording in QUESTIONS.items()
     ]
-    rows.append([InlineKeyboardButton("⬅️ Back to settings", callback_data=encode(Action.SETTINGS))])
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t.gettext("⬅️ Back to settings"), callback_data=encode(Action.SETTINGS)
+            )
+        ]
+    )
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def answers_by_question(answers: PrecautionAnswers) -> dict[str, str]:
+def answers_by_question(t: Translator, answers: PrecautionAnswers) -> dict[str, str]:
     """Every answer in words, by question: {'Hip replacement': 'no', ...}."""
     return {
-        wording.short: ANSWER_WORDS[answers.answer(precaution)].lower()
+        t.gettext(wording.short): _answer_word(t, answers, precaution).lower()
         for precaution, wording in QUESTIONS.items()
     }
 
 
-def describe_answers(answers: PrecautionAnswers) -> str:
+def describe_answers(t: Translator, answers: PrecautionAnswers) -> str:
     """Every answer in one line, for /mydata: 'Hip replacement: no; ...'."""
     return "; ".join(
-        f"{question}: {word}" for question, word in answers_by_question(answers).items()
+        f"{question}: {word}" for question, word in answers_by_question(t, answers).items()
     )
 
 
-def summarize_answers(answers: PrecautionAnswers) -> str:
+def exported_answers(answers: PrecautionAnswers) -> dict[str, str]:
+    """The answers as the JSON export carries them: English words, a stable data format."""
+    return answers_by_question(ENGLISH, answers)
+
+
+def summarize_answers(t: Translator, answers: PrecautionAnswers) -> str:
     """The settings screen's short line: only what leaves stretches out."""
     if answers == PrecautionAnswers():
-        return "not answered yet"
+        return t.gettext("not answered yet")
     applying = [
-        f"{wording.short} ({ANSWER_WORDS[answers.answer(precaution)].lower()})"
+        f"{t.gettext(wording.short)} ({_answer_word(t, answers, precaution).lower()})"
         for precaution, wording in QUESTIONS.items()
         if answers.answer(precaution) is not Answer.NO
     ]
-    return ", ".join(applying) if applying else "nothing left out"
+    return ", ".join(applying) if applying else t.gettext("nothing left out")
 
 
-def render_variant_withheld(stretch: Stretch, *, easier: bool, answers: PrecautionAnswers) -> str:
+def render_variant_withheld(
+    t: Translator, stretch: Stretch, *, easier: bool, answers: PrecautionAnswers
+) -> str:
     """Why the easier or harder way of a stretch is not shown to this user."""
-    label = "Easier" if easier else "Harder"
     blocked = stretch.variant_movements(easier=easier) & forbidden_movements(answers)
+    title = (t.gettext("Easier: {name}") if easier else t.gettext("Harder: {name}")).format(
+        name=escape(stretch.name)
+    )
+    movements = escape(describe_movements(t, blocked))
     reason = (
-        "which your stretch safety answers rule out (see /settings)"
+        t.gettext(
+            "I'll leave this version out: it involves {movements}, which your stretch safety "
+            "answers rule out (see /settings). Tap 🔄 Another for a different stretch."
+        )
         if answers.complete
-        else "which I leave out until you've answered the stretch safety questions: send /stretch"
+        else t.gettext(
+            "I'll leave this version out: it involves {movements}, which I leave out until "
+            "you've answered the stretch safety questions: send /stretch. Tap 🔄 Another for "
+            "a different stretch."
+        )
     )
-    return (
-        f"<b>{label}: {escape(stretch.name)}</b>\n"
-        f"I'll leave this version out: it involves {escape(describe_movements(blocked))}, "
-        f"{reason}. Tap 🔄 Another for a different stretch."
-    )
+    return f"<b>{title}</b>\n" + reason.format(movements=movements)

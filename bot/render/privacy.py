@@ -3,42 +3,87 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, time
 from html import escape
 from typing import Any
 
+from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.catalog.stretches import Area
 from bot.domain.precautions import PrecautionAnswers
-from bot.domain.schedule import describe_days
+from bot.domain.timeparse import format_time
 from bot.render.callbacks import Action, encode
-from bot.render.precautions import answers_by_question, describe_answers
+from bot.render.dates import describe_days
+from bot.render.i18n import N_, Translator
+from bot.render.precautions import describe_answers, exported_answers
+from bot.render.settings import AREA_LABELS
+
+AREAS = frozenset(area.value for area in Area)
 
 
-def _yes_no(flag: object) -> str:
-    return "yes" if flag else "no"
+LEVELS = {1: N_("gentle"), 2: N_("moderate"), 3: N_("challenging")}
 
 
-def render_data_summary(export: dict[str, list[dict[str, Any]]]) -> str:
+def _yes_no(t: Translator, flag: object) -> str:
+    return t.gettext("yes") if flag else t.gettext("no")
+
+
+def _when(t: Translator, stored: str | None) -> str:
+    """A stored ISO timestamp as a date the user reads ("30 Nov 2026")."""
+    if not stored:
+        return "-"
+    return format_date(datetime.fromisoformat(stored), format="medium", locale=t.locale)
+
+
+def render_data_summary(t: Translator, export: dict[str, list[dict[str, Any]]]) -> str:
     users = export.get("users", [])
     if not users:
-        return "I store nothing about you right now."
+        return t.gettext("I store nothing about you right now.")
     user = users[0]
-    checks = export.get("checks", [])
+    reminder = (
+        format_time(time.fromisoformat(user["reminder_time"]))
+        if user["reminder_time"]
+        else t.gettext("not set")
+    )
+    areas = [t.gettext(AREA_LABELS[Area(area)]) for area in user["focus_areas"] if area in AREAS]
+    level = t.gettext(LEVELS.get(int(user["level"]), LEVELS[1]))
+    counts = {
+        "activity": len(export.get("activity", [])),
+        "deliveries": len(export.get("deliveries", [])),
+        "checks": len(export.get("checks", [])),
+    }
     lines = [
-        "<b>What I store about you</b>",
-        f"• Telegram user id: {user['id']}",
-        f"• Reminder: {escape(str(user['reminder_time'] or 'not set'))}, "
-        f"{escape(describe_days(user['reminder_days']))}, timezone {escape(str(user['timezone']))}",
-        f"• Focus areas: {escape(', '.join(user['focus_areas']) or 'none')}, level {user['level']}",
-        f"• Stretch safety answers: {escape(describe_answers(_precautions(user)))}",
-        f"• Paused: {_yes_no(user['paused'])}; active: {_yes_no(user['active'])}",
-        f"• Activity log: {len(export.get('activity', []))} entries (stretches shown and done)",
-        f"• Reminder deliveries: {len(export.get('deliveries', []))}",
-        f"• Red-flag checks: {len(checks)} (only the outcome, its time and a random check id; "
-        "never your answers)",
-        f"• First contact: {escape(str(user['created_at']))}",
+        t.gettext("<b>What I store about you</b>"),
+        t.gettext("• Telegram user id: {id}").format(id=user["id"]),
+        t.gettext("• Reminder: {time}, {days}, timezone {zone}").format(
+            time=escape(reminder),
+            days=escape(describe_days(t, user["reminder_days"])),
+            zone=escape(str(user["timezone"])),
+        ),
+        t.gettext("• Focus areas: {areas}; stretches at a {level} level").format(
+            areas=escape(", ".join(areas) or t.gettext("none")), level=escape(level)
+        ),
+        t.gettext("• Stretch safety answers: {answers}").format(
+            answers=escape(describe_answers(t, _precautions(user)))
+        ),
+        t.gettext("• Language: {language}").format(language=escape(str(user["language"] or "-"))),
+        t.gettext("• Paused: {paused}; active: {active}").format(
+            paused=_yes_no(t, user["paused"]), active=_yes_no(t, user["active"])
+        ),
+        t.ngettext(
+            "• Activity log: {n} entry (stretches shown and done)",
+            "• Activity log: {n} entries (stretches shown and done)",
+            counts["activity"],
+        ).format(n=counts["activity"]),
+        t.gettext("• Reminder deliveries: {n}").format(n=counts["deliveries"]),
+        t.gettext(
+            "• Red-flag checks: {n} (only the outcome, its time and a random check id; "
+            "never your answers)"
+        ).format(n=counts["checks"]),
+        t.gettext("• First contact: {date}").format(date=escape(_when(t, user["created_at"]))),
         "",
-        "The attached file holds all of it. Send /forget to delete everything.",
+        t.gettext("The attached file holds all of it. Send /forget to delete everything."),
     ]
     return "\n".join(lines)
 
@@ -52,35 +97,37 @@ def export_file_bytes(export: dict[str, list[dict[str, Any]]]) -> bytes:
     readable = {
         **export,
         "users": [
-            {**user, "precaution_answers": answers_by_question(_precautions(user))}
+            {**user, "precaution_answers": exported_answers(_precautions(user))}
             for user in export.get("users", [])
         ],
     }
     return json.dumps(readable, indent=2, ensure_ascii=False, sort_keys=True).encode()
 
 
-FORGET_QUESTION = (
+FORGET_QUESTION = N_(
     "<b>Delete everything I store about you?</b>\n"
     "Your settings, stretch safety answers, reminders, activity log and check outcomes will be "
     "gone for good. This cannot be undone."
 )
-FORGET_DONE = (
+FORGET_DONE = N_(
     "Done: everything I stored about you is deleted. "
     "If you write to me again I'll start fresh, as with a new user."
 )
-FORGET_CANCELLED = "Nothing was deleted."
+FORGET_CANCELLED = N_("Nothing was deleted.")
 EXPORT_FILENAME = "limber-my-data.json"
-EXPORT_CAPTION = "Everything Limber stores about you, as JSON."
-FORGET_EXPIRED = "This confirmation has expired: nothing was deleted. Send /forget again."
+EXPORT_CAPTION = N_("Everything Limber stores about you, as JSON.")
+FORGET_EXPIRED = N_("This confirmation has expired: nothing was deleted. Send /forget again.")
 
 
-def forget_keyboard(question_message_id: int) -> InlineKeyboardMarkup:
+def forget_keyboard(t: Translator, question_message_id: int) -> InlineKeyboardMarkup:
     confirm = encode(Action.FORGET_CONFIRM, str(question_message_id))
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("🗑 Yes, delete everything", callback_data=confirm),
-                InlineKeyboardButton("Keep my data", callback_data=encode(Action.FORGET_CANCEL)),
+                InlineKeyboardButton(t.gettext("🗑 Yes, delete everything"), callback_data=confirm),
+                InlineKeyboardButton(
+                    t.gettext("Keep my data"), callback_data=encode(Action.FORGET_CANCEL)
+                ),
             ]
         ]
     )

@@ -5,20 +5,30 @@ from __future__ import annotations
 from html import escape
 
 from bot.domain.stats import Stats
+from bot.render.i18n import Translator
 
 
-def render_stats(stats: Stats) -> str:
-    today = stats.deliveries_today
+def render_stats(t: Translator, stats: Stats) -> str:
+    today, users = stats.deliveries_today, stats.users
     failures = sum(today.get(status, 0) for status in ("failed", "blocked", "unknown"))
-    tiers = ", ".join(f"{escape(t)} {n}" for t, n in sorted(stats.checks_by_tier.items()))
+    tiers = ", ".join(f"{escape(tier)} {n}" for tier, n in sorted(stats.checks_by_tier.items()))
     return "\n".join(
         [
-            "<b>Limber stats</b>",
-            f"Users: {stats.users.users} (active {stats.users.active}, "
-            f"with a reminder {stats.users.scheduled})",
-            f"Reminders today (UTC): sent {today.get('sent', 0)}, skipped "
-            f"{today.get('skipped', 0)}, failed {failures}, waiting "
-            f"{today.get('pending', 0) + today.get('sending', 0)}",
-            f"Red-flag check outcomes: {tiers or 'none yet'}",
+            t.gettext("<b>Limber stats</b>"),
+            t.gettext("Users: {users} (active {active}, with a reminder {scheduled})").format(
+                users=users.users, active=users.active, scheduled=users.scheduled
+            ),
+            t.gettext(
+                "Reminders today (UTC): sent {sent}, skipped {skipped}, failed {failed}, "
+                "waiting {waiting}"
+            ).format(
+                sent=today.get("sent", 0),
+                skipped=today.get("skipped", 0),
+                failed=failures,
+                waiting=today.get("pending", 0) + today.get("sending", 0),
+            ),
+            t.gettext("Red-flag check outcomes: {tiers}").format(
+                tiers=tiers or t.gettext("none yet")
+            ),
         ]
     )

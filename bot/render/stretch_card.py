@@ -1,4 +1,8 @@
-"""The stretch card: one stretch as an HTML message with its buttons."""
+"""The stretch card: one stretch as an HTML message with its buttons.
+
+The stretch's own words (name, steps, cues) come from the content files in the user's language;
+the words around them come from the translation catalogue.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +11,29 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.stretches import Position, Stretch
+from bot.domain.reminders import DeliveryKind
 from bot.render.callbacks import Action, encode
+from bot.render.i18n import N_, Translator
 from bot.render.redflags_buttons import start_check_button
 
 MAX_MESSAGE_CHARS = 4096
 
 
-def describe_dose(stretch: Stretch) -> str:
+def describe_dose(t: Translator, stretch: Stretch) -> str:
     """Hold time or reps, sides and rounds, in one short line."""
     if stretch.hold_seconds is not None:
-        dose = f"Hold {stretch.hold_seconds} s"
+        dose = t.gettext("Hold {seconds} s").format(seconds=stretch.hold_seconds)
     else:
-        dose = f"{stretch.reps} reps"
+        dose = t.ngettext("{reps} rep", "{reps} reps", stretch.reps or 0).format(reps=stretch.reps)
     if stretch.sides == "each":
-        dose += " on each side"
+        dose = t.gettext("{dose} on each side").format(dose=dose)
     if stretch.rounds > 1:
-        dose += f", {stretch.rounds} rounds"
+        rounds = t.ngettext("{dose}, {rounds} round", "{dose}, {rounds} rounds", stretch.rounds)
+        dose = rounds.format(dose=dose, rounds=stretch.rounds)
     return dose
 
 
-def render_stretch_card(stretch: Stretch, *, heading: str | None = None) -> str:
+def render_stretch_card(t: Translator, stretch: Stretch, *, heading: str | None = None) -> str:
     """The card text in Telegram HTML; every piece of content is escaped."""
     lines: list[str] = []
     if heading:
@@ -36,10 +43,10 @@ def render_stretch_card(stretch: Stretch, *, heading: str | None = None) -> str:
     lines.append("")
     lines.extend(f"{number}. {escape(step)}" for number, step in enumerate(stretch.steps, 1))
     lines.append("")
-    lines.append(f"⏱ <b>{escape(describe_dose(stretch))}</b>")
+    lines.append(f"⏱ <b>{escape(describe_dose(t, stretch))}</b>")
     lines.extend(f"💡 {escape(cue)}" for cue in stretch.cues)
     lines.append("")
-    lines.append("⚠️ <b>Stop if:</b>")
+    lines.append(t.gettext("⚠️ <b>Stop if:</b>"))
     lines.extend(f"• {escape(caution)}" for caution in stretch.stop_if)
     text = "\n".join(lines)
     if len(text) > MAX_MESSAGE_CHARS:
@@ -49,83 +56,118 @@ def render_stretch_card(stretch: Stretch, *, heading: str | None = None) -> str:
 
 
 POSITION_NAMES = {
-    Position.STANDING: "standing",
-    Position.SEATED_CHAIR: "sitting on a chair",
-    Position.SEATED_FLOOR: "sitting on the floor",
-    Position.KNEELING: "kneeling",
-    Position.HALF_KNEELING: "half-kneeling",
-    Position.TABLETOP: "on hands and knees",
-    Position.LYING_BACK: "lying on your back",
-    Position.LYING_FRONT: "lying on your front",
-    Position.SIDE_LYING: "lying on your side",
+    Position.STANDING: N_("standing"),
+    Position.SEATED_CHAIR: N_("sitting on a chair"),
+    Position.SEATED_FLOOR: N_("sitting on the floor"),
+    Position.KNEELING: N_("kneeling"),
+    Position.HALF_KNEELING: N_("half-kneeling"),
+    Position.TABLETOP: N_("on hands and knees"),
+    Position.LYING_BACK: N_("lying on your back"),
+    Position.LYING_FRONT: N_("lying on your front"),
+    Position.SIDE_LYING: N_("lying on your side"),
 }
 
 
-def illustration_caption(stretch: Stretch) -> str:
-    return f"<b>{escape(stretch.name)}</b>\nStarting position: {POSITION_NAMES[stretch.position]}"
+def illustration_caption(t: Translator, stretch: Stretch) -> str:
+    position = t.gettext(POSITION_NAMES[stretch.position])
+    return f"<b>{escape(stretch.name)}</b>\n" + t.gettext("Starting position: {position}").format(
+        position=escape(position)
+    )
 
 
-def render_variant(stretch: Stretch, *, easier: bool) -> str:
+def render_variant(t: Translator, stretch: Stretch, *, easier: bool) -> str:
     """The easier or harder way to do a stretch."""
-    label = "Easier" if easier else "Harder"
+    title = (t.gettext("Easier: {name}") if easier else t.gettext("Harder: {name}")).format(
+        name=escape(stretch.name)
+    )
     variant = stretch.easier if easier else stretch.harder
-    return f"<b>{label}: {escape(stretch.name)}</b>\n{escape(variant)}"
+    return f"<b>{title}</b>\n{escape(variant)}"
 
 
-def reminder_card_keyboard(stretch: Stretch) -> InlineKeyboardMarkup:
+REMINDER_HEADINGS = {
+    DeliveryKind.DAILY: N_("⏰ Time for your daily stretch!"),
+    DeliveryKind.SNOOZE: N_("⏰ Snoozed reminder: here is your stretch."),
+}
+
+
+def render_reminder_card(
+    t: Translator, stretch: Stretch, kind: DeliveryKind
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A reminder: the stretch card under its heading, with the reminder's buttons."""
+    heading = t.gettext(REMINDER_HEADINGS[kind])
+    return render_stretch_card(t, stretch, heading=heading), reminder_card_keyboard(t, stretch)
+
+
+def _card_buttons(t: Translator, stretch: Stretch) -> list[InlineKeyboardButton]:
+    return [
+        InlineKeyboardButton(t.gettext("✅ Done"), callback_data=encode(Action.DONE, stretch.id)),
+        InlineKeyboardButton(
+            t.gettext("🔄 Another"), callback_data=encode(Action.ANOTHER, stretch.id)
+        ),
+    ]
+
+
+def reminder_card_keyboard(t: Translator, stretch: Stretch) -> InlineKeyboardMarkup:
     """Buttons under a daily reminder: do it, put it off, or skip it for today."""
     return InlineKeyboardMarkup(
         [
+            _card_buttons(t, stretch),
             [
-                InlineKeyboardButton("✅ Done", callback_data=encode(Action.DONE, stretch.id)),
                 InlineKeyboardButton(
-                    "🔄 Another", callback_data=encode(Action.ANOTHER, stretch.id)
+                    t.gettext("⏰ Snooze 15 min"), callback_data=encode(Action.SNOOZE, "15")
+                ),
+                InlineKeyboardButton(
+                    t.gettext("⏰ Snooze 1 h"), callback_data=encode(Action.SNOOZE, "60")
                 ),
             ],
             [
-                InlineKeyboardButton("⏰ Snooze 15 min", callback_data=encode(Action.SNOOZE, "15")),
-                InlineKeyboardButton("⏰ Snooze 1 h", callback_data=encode(Action.SNOOZE, "60")),
+                InlineKeyboardButton(
+                    t.gettext("⏭ Skip today"), callback_data=encode(Action.SKIP_TODAY)
+                )
             ],
-            [InlineKeyboardButton("⏭ Skip today", callback_data=encode(Action.SKIP_TODAY))],
-            [start_check_button()],
+            [start_check_button(t)],
         ]
     )
 
 
-def stretch_card_keyboard(stretch: Stretch) -> InlineKeyboardMarkup:
+def stretch_card_keyboard(t: Translator, stretch: Stretch) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
+            _card_buttons(t, stretch),
             [
-                InlineKeyboardButton("✅ Done", callback_data=encode(Action.DONE, stretch.id)),
                 InlineKeyboardButton(
-                    "🔄 Another", callback_data=encode(Action.ANOTHER, stretch.id)
+                    t.gettext("🐢 Easier"), callback_data=encode(Action.EASIER, stretch.id)
+                ),
+                InlineKeyboardButton(
+                    t.gettext("🔥 Harder"), callback_data=encode(Action.HARDER, stretch.id)
                 ),
             ],
-            [
-                InlineKeyboardButton("🐢 Easier", callback_data=encode(Action.EASIER, stretch.id)),
-                InlineKeyboardButton("🔥 Harder", callback_data=encode(Action.HARDER, stretch.id)),
-            ],
-            [start_check_button()],
+            [start_check_button(t)],
         ]
     )
 
 
-ON_HOLD = (
+ON_HOLD = N_(
     "⏸ Your last red-flag check advised getting checked by a clinician, so I've held back "
     "stretches and reminders. Once you've been checked and told it's fine to exercise, tap "
     "below to carry on. If anything has changed, run /redflags again."
 )
-RESUMED = "Glad you've been checked. Reminders are back on; here's a stretch."
+RESUMED = N_("Glad you've been checked. Reminders are back on; here's a stretch.")
+LOGGED = N_("Logged ✅")
 
 
-def render_done(streak: int) -> str:
+def render_done(t: Translator, streak: int) -> str:
     """The congratulation for a finished stretch, with the streak in days."""
     if streak <= 1:
-        return "Nice work! ✅ See you tomorrow."
-    return f"Nice work! ✅ That's {streak} days in a row."
+        return t.gettext("Nice work! ✅ See you tomorrow.")
+    return t.ngettext(
+        "Nice work! ✅ That's {streak} day in a row.",
+        "Nice work! ✅ That's {streak} days in a row.",
+        streak,
+    ).format(streak=streak)
 
 
-def render_level_note(easier: bool) -> str:
+def render_level_note(t: Translator, easier: bool) -> str:
     if easier:
-        return "\n\nI'll suggest gentler stretches from now on."
-    return "\n\nI'll suggest more challenging stretches from now on."
+        return "\n\n" + t.gettext("I'll suggest gentler stretches from now on.")
+    return "\n\n" + t.gettext("I'll suggest more challenging stretches from now on.")

@@ -4,6 +4,7 @@ many were held back."""
 from __future__ import annotations
 
 from bot.domain.notices import NoticeThrottle
+from bot.render.i18n import ENGLISH
 from bot.render.notices import render_error_notice
 
 
@@ -33,9 +34,9 @@ def test_one_notice_per_kind_per_admin_per_window_then_the_count() -> None:
 
 
 def test_the_notice_names_the_kind_and_what_was_held_back() -> None:
-    assert render_error_notice(5, "ValueError", 0) == (
+    assert render_error_notice(ENGLISH, 5, "ValueError", 0) == (
         "⚠️ Limber error while handling update 5: ValueError"
     )
-    text = render_error_notice(None, "OperationalError", 119)
+    text = render_error_notice(ENGLISH, None, "OperationalError", 119)
     assert text.startswith("⚠️ Limber error in a background job: OperationalError")
     assert "119 more OperationalError errors" in text and "10 minutes" in text

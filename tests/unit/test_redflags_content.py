@@ -12,13 +12,21 @@ import yaml
 from bot.catalog.loading import ContentError
 from bot.catalog.redflags import Checklist, Gate, Item, Tier, check_checklist, load_redflags
 from bot.domain.emergency_numbers import COMMON_NUMBERS, NUMBERS, EmergencyNumber, Helpline
-from bot.domain.redflags import UNSURE, YES, Answer, Outcome, common_length, outcome_of
+from bot.domain.redflags import (
+    UNSURE,
+    YES,
+    Answer,
+    CheckRecorded,
+    Outcome,
+    common_length,
+    outcome_of,
+)
+from bot.render.i18n import ENGLISH
 from bot.render.redflags import (
-    DATA_DELETED_NOTE,
-    HOLD_NOTE_REMINDERS,
     MAX_MESSAGE_CHARS,
     render_intro,
     render_outcome,
+    render_outcome_notes,
     render_question,
 )
 from tests.unit.redflags_paths import CONTENT, no_to_everything, walk_with
@@ -151,7 +159,7 @@ def _runs(text: str) -> set[tuple[str, ...]]:
 
 
 def test_the_intro_states_the_real_number_of_questions(checklist: Checklist) -> None:
-    text = render_intro(checklist, NUMBERS["GB"], common_length(checklist))
+    text = render_intro(ENGLISH, checklist, NUMBERS["GB"], common_length(checklist))
     assert "About 21 quick questions" in text
     assert "answer every question about them" in text.lower()  # parents answer for children
     assert "not a diagnosis" in text
@@ -162,12 +170,12 @@ def test_the_intro_states_the_real_number_of_questions(checklist: Checklist) -> 
 
 def test_every_question_renders_as_valid_html(checklist: Checklist) -> None:
     for question in asked_questions(checklist):
-        assert_telegram_html(render_question(question, 26, 26))
+        assert_telegram_html(render_question(ENGLISH, question, 26, 26))
 
 
 @pytest.mark.parametrize("emergency", EMERGENCIES)
 def test_intro_renders(checklist: Checklist, emergency: EmergencyNumber | None) -> None:
-    text = render_intro(checklist, emergency, 21)
+    text = render_intro(ENGLISH, checklist, emergency, 21)
     assert_telegram_html(text)
     assert (emergency.number if emergency else "911") in text
 
@@ -205,7 +213,11 @@ def test_every_outcome_renders_within_limits_with_the_safety_net(
     cases = outcomes
     assert {case.tier for case in cases} == set(Tier)
     for case in cases:
-        text = render_outcome(checklist, case, emergency, [HOLD_NOTE_REMINDERS, DATA_DELETED_NOTE])
+        notes = [
+            *render_outcome_notes(ENGLISH, case, CheckRecorded(True, True, True)),
+            *render_outcome_notes(ENGLISH, case, None),
+        ]
+        text = render_outcome(ENGLISH, checklist, case, emergency, notes)
         assert_telegram_html(text)
         assert checklist.ces_line in text and checklist.safety_net in text
         assert checklist.outcomes[case.tier].text in text
@@ -219,10 +231,10 @@ def test_emergency_outcomes_lead_with_the_one_local_number_and_never_reassure(
     checklist: Checklist, outcomes: list[Outcome]
 ) -> None:
     for case in (c for c in outcomes if c.tier is Tier.EMERGENCY):
-        known = render_outcome(checklist, case, NUMBERS["DE"])
+        known = render_outcome(ENGLISH, checklist, case, NUMBERS["DE"])
         assert known.startswith("📞 <b>Call 112 now</b>: the emergency number in Germany")
         assert "911" not in known and "999" not in known  # one number, not a list
-        unknown = render_outcome(checklist, case, None)
+        unknown = render_outcome(ENGLISH, checklist, case, None)
         assert unknown.startswith("📞 <b>Call your local emergency number now</b>")
         for text in (known, unknown):
             assert not any(words in text for words in REASSURANCE), text
@@ -230,7 +242,7 @@ def test_emergency_outcomes_lead_with_the_one_local_number_and_never_reassure(
 
 
 def test_the_common_list_makes_no_claim_about_most_of_the_world(checklist: Checklist) -> None:
-    text = render_outcome(checklist, result_of(checklist, None, {"E8": YES}), None)
+    text = render_outcome(ENGLISH, checklist, result_of(checklist, None, {"E8": YES}), None)
     for number, where in COMMON_NUMBERS:
         assert f"<b>{number}</b> ({where})" in text
     assert "most of the world" not in text
@@ -246,16 +258,16 @@ def test_items_that_call_for_it_say_call_an_ambulance(checklist: Checklist) -> N
         "E7": ({"injury": "fall"}, {"E7": YES}),
     }
     for item_id, (gates, items) in cases.items():
-        text = render_outcome(checklist, result_of(checklist, gates, items), NUMBERS["GB"])
+        text = render_outcome(ENGLISH, checklist, result_of(checklist, gates, items), NUMBERS["GB"])
         assert "ambulance" in text, item_id
-    ces = render_outcome(checklist, result_of(checklist, None, {"E1": YES}), NUMBERS["GB"])
+    ces = render_outcome(ENGLISH, checklist, result_of(checklist, None, {"E1": YES}), NUMBERS["GB"])
     assert "Don't drive yourself" in ces
 
 
 def test_growing_hips_are_told_to_stop_sport(checklist: Checklist) -> None:
     for items in ({"U11": YES}, {"U12": YES}):
         result = result_of(checklist, {"age": "10-17", "injury": "strain"}, items)
-        assert "Stop sport" in render_outcome(checklist, result, None)
+        assert "Stop sport" in render_outcome(ENGLISH, checklist, result, None)
 
 
 @pytest.mark.parametrize(
@@ -271,31 +283,32 @@ def test_growing_hips_are_told_to_stop_sport(checklist: Checklist) -> None:
 def test_urgent_names_the_local_same_day_line(
     checklist: Checklist, emergency: EmergencyNumber | None, line: str
 ) -> None:
-    text = render_outcome(checklist, result_of(checklist, None, {"U4": YES}), emergency)
+    text = render_outcome(ENGLISH, checklist, result_of(checklist, None, {"U4": YES}), emergency)
     assert text.startswith("⚠️ <b>Get checked today</b>")
     assert line in text.split("\n\n")[1]  # straight after the heading
     assert not any(words in text for words in REASSURANCE)
 
 
 def test_the_all_no_outcome_tells_nobody_to_call_now(checklist: Checklist) -> None:
-    text = render_outcome(checklist, result_of(checklist), NUMBERS["GB"])
+    text = render_outcome(ENGLISH, checklist, result_of(checklist), NUMBERS["GB"])
     assert text.startswith("✅ <b>No red flags ticked</b>")
     assert "Call 999 now" not in text and "call <b>999</b>" in text  # only "in an emergency"
     assert "In an emergency in the UK" in text
     assert "usual picture" in text and checklist.reassurance not in text  # nothing was ticked
-    soon = render_outcome(checklist, result_of(checklist, None, {"S4": YES}), None)
+    soon = render_outcome(ENGLISH, checklist, result_of(checklist, None, {"S4": YES}), None)
     assert checklist.reassurance in soon
 
 
 def test_a_weak_sign_alone_says_why_it_still_matters(checklist: Checklist) -> None:
-    alone = render_outcome(checklist, result_of(checklist, None, {"U4": YES}), None)
+    alone = render_outcome(ENGLISH, checklist, result_of(checklist, None, {"U4": YES}), None)
     assert "weak sign" in alone
-    with_more = render_outcome(checklist, result_of(checklist, None, {"U4": YES, "U6": YES}), None)
+    both = result_of(checklist, None, {"U4": YES, "U6": YES})
+    with_more = render_outcome(ENGLISH, checklist, both, None)
     assert "weak sign" not in with_more
 
 
 def test_a_downgraded_not_sure_says_get_checked_today(checklist: Checklist) -> None:
-    text = render_outcome(checklist, result_of(checklist, None, {"E4": UNSURE}), None)
+    text = render_outcome(ENGLISH, checklist, result_of(checklist, None, {"E4": UNSURE}), None)
     assert "Get checked today" in text and "weren't sure" in text
     assert checklist.extras["ces"].text not in text
 
@@ -303,7 +316,7 @@ def test_a_downgraded_not_sure_says_get_checked_today(checklist: Checklist) -> N
 def test_dynamic_pieces_are_escaped(checklist: Checklist) -> None:
     odd = EmergencyNumber("XX", "Trinidad & <Tobago>", "9&9", ("<1>",), Helpline("1<2", "A & B"))
     for items in ({"U1": YES}, {"E8": YES}, {}):
-        text = render_outcome(checklist, result_of(checklist, None, items), odd)
+        text = render_outcome(ENGLISH, checklist, result_of(checklist, None, items), odd)
         assert_telegram_html(text)
         assert "Trinidad &amp; &lt;Tobago&gt;" in text
 
@@ -312,7 +325,7 @@ def test_an_oversized_summary_is_trimmed_not_refused(checklist: Checklist) -> No
     items = {i.id: UNSURE for i in checklist.items if i.tier is not Tier.EMERGENCY}
     result = result_of(checklist, {"legs": "both", "injury": "unsure"}, items)
     long_title = checklist.model_copy(update={"summary_title": "x" * 3000})
-    text = render_outcome(long_title, result, LONGEST_NAME)
+    text = render_outcome(ENGLISH, long_title, result, LONGEST_NAME)
     assert len(text) <= MAX_MESSAGE_CHARS and "more" in text
 
 

@@ -18,6 +18,7 @@ from bot.domain.precautions import (
     forbidden_movements,
 )
 from bot.render.callbacks import Action, Callback, decode, encode
+from bot.render.i18n import ENGLISH
 from bot.render.precautions import (
     MOVEMENT_WORDS,
     QUESTIONS,
@@ -45,7 +46,7 @@ NO_TO_ALL = PrecautionAnswers(0b010101)  # No, two bits a question
 def test_each_question_is_plain_valid_and_its_buttons_mean_what_they_say(
     precaution: Precaution, origin: Origin
 ) -> None:
-    text, keyboard = render_question(precaution, PrecautionAnswers(), origin)
+    text, keyboard = render_question(ENGLISH, precaution, PrecautionAnswers(), origin)
     assert_fits(text)
     assert_buttons_fit(keyboard)
     shown = visible(text)
@@ -93,7 +94,7 @@ def test_only_the_three_questions_open_from_settings() -> None:
 
 @pytest.mark.parametrize("answers", EVERY_ANSWERS, ids=lambda a: f"code{a.code}")
 def test_the_settings_screen_shows_every_answer_in_words(answers: PrecautionAnswers) -> None:
-    text, keyboard = render_safety_screen(answers)
+    text, keyboard = render_safety_screen(ENGLISH, answers)
     assert_fits(text)
     assert_buttons_fit(keyboard)
     shown = visible(text)
@@ -108,27 +109,27 @@ def test_the_settings_screen_shows_every_answer_in_words(answers: PrecautionAnsw
     targets = [decode(b.callback_data) for row in keyboard.inline_keyboard for b in row]  # type: ignore[arg-type]
     assert [parse_question(t) for t in targets[:3] if t is not None] == list(Precaution)
     assert targets[-1] == Callback(Action.SETTINGS)
-    assert_fits(render_first_run_done(answers))
-    assert_fits(summarize_answers(answers))
+    assert_fits(render_first_run_done(ENGLISH, answers))
+    assert_fits(summarize_answers(ENGLISH, answers))
 
 
 def test_the_short_summaries() -> None:
     assert all(NO_TO_ALL.answer(p) is Answer.NO for p in Precaution)
-    assert summarize_answers(PrecautionAnswers()) == "not answered yet"
-    assert summarize_answers(NO_TO_ALL) == "nothing left out"
+    assert summarize_answers(ENGLISH, PrecautionAnswers()) == "not answered yet"
+    assert summarize_answers(ENGLISH, NO_TO_ALL) == "nothing left out"
     hip = NO_TO_ALL.with_answer(Precaution.HIP_REPLACEMENT, Answer.YES)
-    assert summarize_answers(hip) == "Hip replacement (yes)"
-    assert "Nothing you told me rules out" in render_first_run_done(NO_TO_ALL)
-    done = visible(render_first_run_done(hip))
+    assert summarize_answers(ENGLISH, hip) == "Hip replacement (yes)"
+    assert "Nothing you told me rules out" in render_first_run_done(ENGLISH, NO_TO_ALL)
+    done = visible(render_first_run_done(ENGLISH, hip))
     assert "bending the hip past a right angle" in done and "lying" not in done
 
 
 def test_movements_read_as_a_list() -> None:
-    assert describe_movements(frozenset({Movement.LYING_ON_BACK})) == "lying on your back"
-    assert describe_movements(RULED_OUT[Precaution.PREGNANCY]) == (
+    assert describe_movements(ENGLISH, frozenset({Movement.LYING_ON_BACK})) == "lying on your back"
+    assert describe_movements(ENGLISH, RULED_OUT[Precaution.PREGNANCY]) == (
         "lying on your back or lying on your front"
     )
-    assert describe_movements(RULED_OUT[Precaution.HIP_REPLACEMENT]) == (
+    assert describe_movements(ENGLISH, RULED_OUT[Precaution.HIP_REPLACEMENT]) == (
         "bending the hip past a right angle, crossing a leg over the middle of the body "
         "or turning the hip inward"
     )
@@ -143,16 +144,19 @@ def test_a_withheld_variant_names_its_movement_and_the_way_on() -> None:
     pigeon = LIBRARY.get("pigeon-pose")
     assert pigeon is not None
     hip = NO_TO_ALL.with_answer(Precaution.HIP_REPLACEMENT, Answer.YES)
-    text = visible(render_variant_withheld(pigeon, easier=False, answers=hip))
+    text = visible(render_variant_withheld(ENGLISH, pigeon, easier=False, answers=hip))
     assert text.startswith("Harder: Pigeon pose")
     assert "bending the hip past a right angle" in text and "rounding the spine" not in text
     assert "safety answers rule out" in text and "Another" in text
-    unasked = visible(render_variant_withheld(pigeon, easier=True, answers=PrecautionAnswers()))
+    nothing = PrecautionAnswers()
+    unasked = visible(render_variant_withheld(ENGLISH, pigeon, easier=True, answers=nothing))
     assert unasked.startswith("Easier: Pigeon pose") and "/stretch" in unasked
     for stretch, easier in itertools.product(LIBRARY.all(), (True, False)):
         if stretch.variant_movements(easier=easier) & forbidden_movements(PrecautionAnswers()):
             assert_fits(
-                render_variant_withheld(stretch, easier=easier, answers=PrecautionAnswers())
+                render_variant_withheld(
+                    ENGLISH, stretch, easier=easier, answers=PrecautionAnswers()
+                )
             )
 
 

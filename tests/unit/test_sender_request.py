@@ -14,6 +14,7 @@ from bot.config import DEFAULT_CONTENT_DIR
 from bot.domain.reminders import DeliveryStatus
 from bot.ratelimit import SendRateLimiter
 from bot.reminders.sender import OutgoingMessage, ReminderSender
+from bot.render.i18n import ENGLISH
 from bot.render.stretch_card import reminder_card_keyboard, render_stretch_card
 from bot.render.texts import NO_PREVIEW
 
@@ -52,8 +53,8 @@ async def test_a_reminder_request_is_the_one_send_message_makes() -> None:
     stretch = load_catalog(DEFAULT_CONTENT_DIR).stretches.all()[0]
     message = OutgoingMessage(
         chat_id=5,
-        text=render_stretch_card(stretch, heading="⏰ Time for your daily stretch!"),
-        keyboard=reminder_card_keyboard(stretch),
+        text=render_stretch_card(ENGLISH, stretch, heading="⏰ Time for your daily stretch!"),
+        keyboard=reminder_card_keyboard(ENGLISH, stretch),
     )
     reference_bot, reference = recording_bot()
     await reference_bot.send_message(

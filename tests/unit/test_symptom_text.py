@@ -4,6 +4,7 @@ import pytest
 
 from bot.domain.emergency_numbers import NUMBERS
 from bot.domain.symptom_text import Concern, concern
+from bot.render.i18n import ENGLISH
 from bot.render.redflags import render_symptom_reply
 
 EMERGENCY = [
@@ -73,16 +74,16 @@ def test_a_negation_still_gets_the_safety_line() -> None:
 
 def test_replies_offer_the_check_never_a_stretch() -> None:
     gb = NUMBERS["GB"]
-    symptom = render_symptom_reply(Concern.SYMPTOM, gb, in_check=False)
+    symptom = render_symptom_reply(ENGLISH, Concern.SYMPTOM, gb, in_check=False)
     assert "/redflags" in symptom and "/stretch" not in symptom and "🚨" not in symptom
-    emergency = render_symptom_reply(Concern.EMERGENCY, gb, in_check=False)
+    emergency = render_symptom_reply(ENGLISH, Concern.EMERGENCY, gb, in_check=False)
     assert emergency.startswith("🚨") and "<b>999</b>" in emergency
     assert emergency.index("🚨") < emergency.index("/redflags")
     assert "/stretch" not in emergency
 
 
 def test_during_the_check_the_reply_points_to_the_buttons() -> None:
-    plain = render_symptom_reply(Concern.NONE, None, in_check=True)
+    plain = render_symptom_reply(ENGLISH, Concern.NONE, None, in_check=True)
     assert "buttons" in plain and "/stretch" not in plain and "/redflags" not in plain
-    urgent = render_symptom_reply(Concern.EMERGENCY, None, in_check=True)
+    urgent = render_symptom_reply(ENGLISH, Concern.EMERGENCY, None, in_check=True)
     assert urgent.startswith("🚨") and "buttons" in urgent

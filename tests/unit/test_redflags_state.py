@@ -1,4 +1,5 @@
-"""The red-flag buttons: what they carry, and a strict decoder that never crashes."""
+"""The red-flag check's state in its buttons: what they carry, and a strict decoder that never
+crashes."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from hypothesis import strategies as st
 
 from bot.catalog.redflags import Checklist, load_redflags
 from bot.domain.redflags import NO, Answer, next_step
-from bot.render.callbacks import MAX_BYTES, Action, Callback, decode
-from bot.render.redflags_buttons import (
+from bot.domain.redflags_state import (
     ARG_LIMITS,
     DIGITS,
     CheckId,
@@ -21,8 +21,10 @@ from bot.render.redflags_buttons import (
     decode_state,
     encode_answers,
     new_check,
-    question_keyboard,
 )
+from bot.render.callbacks import MAX_BYTES, Action, decode
+from bot.render.i18n import ENGLISH
+from bot.render.redflags_buttons import question_keyboard
 from tests.unit.redflags_paths import CONTENT, no_to_everything, walk_with
 
 NOW = datetime(2026, 11, 28, 9, 30, 15, tzinfo=UTC)
@@ -51,7 +53,7 @@ def press(
         shown if shown is not None else base36(int(NOW.timestamp()) // 60 - 1),
         code,
     )
-    return decode_state(checklist, Callback(Action.REDFLAGS_ANSWER, args), NOW, IDLE)
+    return decode_state(checklist, args, NOW, IDLE)
 
 
 def every_no_code(checklist: Checklist) -> str:
@@ -77,7 +79,7 @@ def test_every_button_fits_telegram_and_carries_the_check(checklist: Checklist) 
     partial = decode_answers(checklist, longest[:-1])
     assert partial is not None
     step = next_step(checklist, partial)
-    keyboard = question_keyboard(checklist, step, partial, CHECK, NOW)  # type: ignore[arg-type]
+    keyboard = question_keyboard(ENGLISH, checklist, step, partial, CHECK, NOW)  # type: ignore[arg-type]
     for row in keyboard.inline_keyboard:
         for button in row:
             data = str(button.callback_data)
@@ -85,7 +87,7 @@ def test_every_button_fits_telegram_and_carries_the_check(checklist: Checklist) 
             callback = decode(data)
             assert callback is not None
             if callback.action in (Action.REDFLAGS_ANSWER, Action.REDFLAGS_BACK):
-                state = decode_state(checklist, callback, NOW, IDLE)
+                state = decode_state(checklist, callback.args, NOW, IDLE)
                 assert state is not None and state.check == CHECK
 
 
@@ -147,12 +149,7 @@ def test_the_whole_path_then_one_more_is_refused(checklist: Checklist) -> None:
 )
 def test_forged_callback_data_is_stale(checklist: Checklist, data: str) -> None:
     callback = decode(data)
-    assert callback is None or decode_state(checklist, callback, NOW, IDLE) is None
-
-
-def test_only_answer_and_back_buttons_carry_a_check(checklist: Checklist) -> None:
-    args = (str(checklist.version), base36(CHECK.started), CHECK.nonce, base36(NOW.minute), "4")
-    assert decode_state(checklist, Callback(Action.DONE, args), NOW, IDLE) is None
+    assert callback is None or decode_state(checklist, callback.args, NOW, IDLE) is None
 
 
 # --- property: anything at all decodes to a state or to None, never an exception -----------
@@ -166,17 +163,16 @@ _ARG = st.text(_ALPHABET, max_size=14) | st.text(max_size=14)
 def test_any_callback_data_never_crashes_the_decoder(checklist: Checklist, data: str) -> None:
     callback = decode(data)
     if callback is not None:
-        decode_state(checklist, callback, NOW, IDLE)
+        decode_state(checklist, callback.args, NOW, IDLE)
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(_ARG, min_size=0, max_size=7), st.sampled_from(list(Action)))
+@given(st.lists(_ARG, min_size=0, max_size=7))
 def test_any_arguments_decode_to_a_valid_state_or_none(
-    checklist: Checklist, args: list[str], action: Action
+    checklist: Checklist, args: list[str]
 ) -> None:
-    state = decode_state(checklist, Callback(action, tuple(args)), NOW, IDLE)
+    state = decode_state(checklist, tuple(args), NOW, IDLE)
     if state is not None:
-        assert action in (Action.REDFLAGS_ANSWER, Action.REDFLAGS_BACK)
         assert NOW - IDLE - timedelta(minutes=2) <= state.shown_at <= NOW + timedelta(minutes=1)
         assert state.check.started <= NOW.timestamp() + 60
         assert all(len(arg) <= limit for arg, limit in zip(args, ARG_LIMITS, strict=True))

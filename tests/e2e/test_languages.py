@@ -1,0 +1,46 @@
+"""Languages: a user is answered in their Telegram language when a catalogue exists for it, and
+a new language is only its catalogue file (a tiny test-only one here), no Python change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox.server import FakeBotApi
+from tests.e2e.conftest import Chat
+from tests.translations import write_locale
+
+SPEAKER = 515515  # a user whose Telegram is set to the test-only language "xx"
+
+
+@pytest.fixture
+def settings_overrides(tmp_path: Path) -> dict[str, object]:
+    locales = write_locale(
+        tmp_path,
+        "xx",
+        {
+            "<b>What I can do</b>": "<b>Wat I kan doo</b>",
+            "List the commands": "Lisst dee comandz",
+            "🧘 Stretch now": "🧘 Strettsh nau",
+        },
+    )
+    return {"LIMBER_LOCALE_DIR": str(locales)}
+
+
+async def test_a_user_is_answered_in_their_language(chat: Chat, api: FakeBotApi) -> None:
+    await api.send_user_message(SPEAKER, "/help", language_code="xx-YY")
+    [help_text] = await api.wait_for_bot_messages(SPEAKER)
+    assert help_text.text.startswith("Wat I kan doo")
+    assert "/help – Lisst dee comandz" in help_text.text
+    assert "/stretch – Get one stretch to do now" in help_text.text  # untranslated: English
+    await api.send_user_message(SPEAKER, "/start")
+    [welcome] = await api.wait_for_bot_messages(SPEAKER)
+    assert "🧘 Strettsh nau" in welcome.button_texts
+    english = await chat.say("/help")
+    assert english[0].text.startswith("What I can do")
+
+
+async def test_the_command_menu_is_registered_per_language(chat: Chat, api: FakeBotApi) -> None:
+    assert ("help", "List the commands") in api.commands()
+    assert ("help", "Lisst dee comandz") in api.commands(language_code="xx")
