@@ -97,6 +97,20 @@ def shell_commands(stage: list[Instruction]) -> list[list[str]]:
     return commands
 
 
+def pip_commands(stage: list[Instruction], subcommand: str) -> list[list[str]]:
+    """The ``python -m pip <subcommand>`` commands of a stage, any python."""
+    return [
+        words
+        for words in shell_commands(stage)
+        if words[0].endswith("python") and words[1:4] == ["-m", "pip", subcommand]
+    ]
+
+
+def copies(stage: list[Instruction]) -> list[tuple[dict[str, str], list[str]]]:
+    """Each COPY of a stage as (flags, words): sources, then the destination."""
+    return [flags_and_words(i.args) for i in stage if i.keyword == "COPY"]
+
+
 @pytest.fixture(scope="module")
 def dockerfile() -> list[Instruction]:
     return parse_dockerfile((DEPLOY / "Dockerfile").read_text())
@@ -125,11 +139,9 @@ def test_dockerfile_is_multi_stage_on_pinned_slim_bases(dockerfile: list[Instruc
         assert tag and tag != "latest", f"{image}: pin a tag"
         assert tag.startswith("3.11"), f"{image}: the project's Python is 3.11"
     # Everything the runtime stage copies from another stage names that stage.
-    final = stages(dockerfile)[-1]
-    for instruction in final:
-        source_stage = flags_and_words(instruction.args)[0].get("from")
-        if instruction.keyword == "COPY" and source_stage is not None:
-            assert source_stage in names, instruction
+    for flags, words in copies(stages(dockerfile)[-1]):
+        if "from" in flags:
+            assert flags["from"] in names, words
 
 
 def test_no_remote_downloads_with_add(dockerfile: list[Instruction]) -> None:
@@ -147,24 +159,11 @@ def test_final_stage_runs_as_a_fixed_non_root_user(final_stage: list[Instruction
     assert "--uid" in created[0] and created[0][created[0].index("--uid") + 1] == "10001"
 
 
-def _pip(stage: list[Instruction], subcommand: str) -> list[list[str]]:
-    """The ``python -m pip <subcommand>`` commands of a stage, any python."""
-    return [
-        words
-        for words in shell_commands(stage)
-        if words[0].endswith("python") and words[1:4] == ["-m", "pip", subcommand]
-    ]
-
-
-def _copies(stage: list[Instruction]) -> list[tuple[dict[str, str], list[str]]]:
-    return [flags_and_words(i.args) for i in stage if i.keyword == "COPY"]
-
-
 def test_builder_builds_the_wheel_from_everything_pyproject_ships(
     dockerfile: list[Instruction],
 ) -> None:
     builder = stages(dockerfile)[0]
-    [build] = _pip(builder, "wheel")
+    [build] = pip_commands(builder, "wheel")
     assert "--no-deps" in build and build[-1] == "."
     assert build[build.index("--wheel-dir") + 1] == "/wheels"
     # The package and the directories pyproject.toml maps into it, the build configuration and
@@ -173,23 +172,21 @@ def test_builder_builds_the_wheel_from_everything_pyproject_ships(
     setuptools = pyproject["tool"]["setuptools"]
     needed = {"pyproject.toml", pyproject["project"]["readme"], "bot"}
     needed |= set(setuptools["package-dir"].values())
-    copied = {word.rstrip("/") for _, words in _copies(builder) for word in words[:-1]}
+    copied = {word.rstrip("/") for _, words in copies(builder) for word in words[:-1]}
     assert needed <= copied, f"the builder does not copy {needed - copied}"
     assert all((ROOT / name).exists() for name in needed)
 
 
 def test_runtime_installs_the_lock_and_the_wheel_alone(final_stage: list[Instruction]) -> None:
-    """No source tree, no PYTHONPATH, no LIMBER_CONTENT_DIR: the wheel carries everything."""
-    from_context = [words for flags, words in _copies(final_stage) if "from" not in flags]
+    """No source tree, no PYTHONPATH, no LIMBER_CONTENT_DIR: the wheel carries everything.
+    (test_lock.py checks the lock's install.)"""
+    from_context = [words for flags, words in copies(final_stage) if "from" not in flags]
     assert [words[:-1] for words in from_context] == [["requirements/lock.txt"]]
-    lock_in_image = from_context[0][-1]
-    wheels = [words for flags, words in _copies(final_stage) if flags.get("from") == "builder"]
+    wheels = [words for flags, words in copies(final_stage) if flags.get("from") == "builder"]
     assert [words[:-1] for words in wheels] == [["/wheels/"]]
     wheels_in_image = wheels[0][-1].rstrip("/")
 
-    dependencies, project = _pip(final_stage, "install")
-    assert "--require-hashes" in dependencies
-    assert dependencies[dependencies.index("-r") + 1] == lock_in_image
+    dependencies, project = pip_commands(final_stage, "install")
     assert "--no-deps" in project and not {"-e", "--editable"} & set(project)
     assert project[-1] == f"{wheels_in_image}/limber-*.whl"
     # Both go into the virtualenv whose bin/ comes first on PATH, where `limber` is.
