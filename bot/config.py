@@ -7,7 +7,10 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_CONTENT_DIR = Path(__file__).resolve().parents[1] / "content"
+from bot.resources import content_dir
+
+# The content that ships with Limber; LIMBER_CONTENT_DIR replaces it with an operator's own.
+DEFAULT_CONTENT_DIR = content_dir()
 
 
 class Settings(BaseSettings):

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic.config import Config
 
 from alembic import command
-
-ALEMBIC_DIR = Path(__file__).resolve().parents[2] / "alembic"
+from bot.resources import migrations_dir
 
 
 def alembic_config(database_url: str) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(ALEMBIC_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     # Alembic's config is an INI file underneath: a literal % must be doubled.
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config

@@ -17,9 +17,7 @@ import pytest
 import yaml
 from pydantic.fields import FieldInfo
 
-import bot
-from bot.config import DEFAULT_CONTENT_DIR, Settings
-from bot.db.migrate import ALEMBIC_DIR
+from bot.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -99,6 +97,20 @@ def shell_commands(stage: list[Instruction]) -> list[list[str]]:
     return commands
 
 
+def pip_commands(stage: list[Instruction], subcommand: str) -> list[list[str]]:
+    """The ``python -m pip <subcommand>`` commands of a stage, any python."""
+    return [
+        words
+        for words in shell_commands(stage)
+        if words[0].endswith("python") and words[1:4] == ["-m", "pip", subcommand]
+    ]
+
+
+def copies(stage: list[Instruction]) -> list[tuple[dict[str, str], list[str]]]:
+    """Each COPY of a stage as (flags, words): sources, then the destination."""
+    return [flags_and_words(i.args) for i in stage if i.keyword == "COPY"]
+
+
 @pytest.fixture(scope="module")
 def dockerfile() -> list[Instruction]:
     return parse_dockerfile((DEPLOY / "Dockerfile").read_text())
@@ -127,11 +139,9 @@ def test_dockerfile_is_multi_stage_on_pinned_slim_bases(dockerfile: list[Instruc
         assert tag and tag != "latest", f"{image}: pin a tag"
         assert tag.startswith("3.11"), f"{image}: the project's Python is 3.11"
     # Everything the runtime stage copies from another stage names that stage.
-    final = stages(dockerfile)[-1]
-    for instruction in final:
-        if instruction.keyword == "COPY":
-            source_stage = flags_and_words(instruction.args)[0].get("from")
-            assert source_stage in names, instruction
+    for flags, words in copies(stages(dockerfile)[-1]):
+        if "from" in flags:
+            assert flags["from"] in names, words
 
 
 def test_no_remote_downloads_with_add(dockerfile: list[Instruction]) -> None:
@@ -149,49 +159,42 @@ def test_final_stage_runs_as_a_fixed_non_root_user(final_stage: list[Instruction
     assert "--uid" in created[0] and created[0][created[0].index("--uid") + 1] == "10001"
 
 
-def test_image_installs_the_project_the_way_the_readme_does(dockerfile: list[Instruction]) -> None:
-    readme = (ROOT / "README.md").read_text()
-    assert "python -m pip install -e '.[dev]'" in readme  # what the image mirrors
+def test_builder_builds_the_wheel_from_everything_pyproject_ships(
+    dockerfile: list[Instruction],
+) -> None:
     builder = stages(dockerfile)[0]
-    installs = [
-        words
-        for words in shell_commands(builder)
-        if words[:4] == ["python", "-m", "pip", "install"]
-    ]
-    assert installs, "the builder installs with `python -m pip install`, as the README does"
-    project = [words for words in installs if "." in words[4:]]
-    assert len(project) == 1, "one `python -m pip install .` of the project"
-    assert not {"-e", "--editable"} & set(project[0]), "the image installs, not editable"
-    # The project's files are in the builder before the install.
-    copied = {
-        word.rstrip("/")
-        for i in builder
-        if i.keyword == "COPY"
-        for word in flags_and_words(i.args)[1][:-1]
-    }
-    needed = {"pyproject.toml", "README.md", "bot", "alembic", "alembic.ini", "content"}
-    assert needed <= copied
+    [build] = pip_commands(builder, "wheel")
+    assert "--no-deps" in build and build[-1] == "."
+    assert build[build.index("--wheel-dir") + 1] == "/wheels"
+    # The package and the directories pyproject.toml maps into it, the build configuration and
+    # the readme it names are in the builder before the build.
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    setuptools = pyproject["tool"]["setuptools"]
+    needed = {"pyproject.toml", pyproject["project"]["readme"], "bot"}
+    needed |= set(setuptools["package-dir"].values())
+    copied = {word.rstrip("/") for _, words in copies(builder) for word in words[:-1]}
+    assert needed <= copied, f"the builder does not copy {needed - copied}"
     assert all((ROOT / name).exists() for name in needed)
 
 
-def test_image_holds_the_files_the_code_looks_for(final_stage: list[Instruction]) -> None:
-    """The code finds content/ and the migrations relative to the ``bot`` package, wherever it
-    is imported from; the image must import it from a tree that has them."""
+def test_runtime_installs_the_lock_and_the_wheel_alone(final_stage: list[Instruction]) -> None:
+    """No source tree, no PYTHONPATH, no LIMBER_CONTENT_DIR: the wheel carries everything.
+    (test_lock.py checks the lock's install.)"""
+    from_context = [words for flags, words in copies(final_stage) if "from" not in flags]
+    assert [words[:-1] for words in from_context] == [["requirements/lock.txt"]]
+    wheels = [words for flags, words in copies(final_stage) if flags.get("from") == "builder"]
+    assert [words[:-1] for words in wheels] == [["/wheels/"]]
+    wheels_in_image = wheels[0][-1].rstrip("/")
+
+    dependencies, project = pip_commands(final_stage, "install")
+    assert "--no-deps" in project and not {"-e", "--editable"} & set(project)
+    assert project[-1] == f"{wheels_in_image}/limber-*.whl"
+    # Both go into the virtualenv whose bin/ comes first on PATH, where `limber` is.
+    venv_python = dependencies[0]
+    assert project[0] == venv_python and venv_python.endswith("/bin/python")
     env = env_values(final_stage)
-    app_dir = env["PYTHONPATH"].split(":")[0]
-    package_root = Path(bot.__file__).resolve().parents[1]
-    content = DEFAULT_CONTENT_DIR.relative_to(package_root).as_posix()
-    wanted = {"bot", content, ALEMBIC_DIR.relative_to(package_root).as_posix()}
-    destinations = {
-        flags_and_words(i.args)[1][-1].rstrip("/") for i in final_stage if i.keyword == "COPY"
-    }
-    for relative in wanted:
-        path = f"{app_dir}/{relative}"
-        assert any(path == dest or path.startswith(f"{dest}/") for dest in destinations), (
-            f"{relative} is not in the image at {app_dir}"
-        )
-    assert env.get("LIMBER_CONTENT_DIR", f"{app_dir}/{content}") == f"{app_dir}/{content}"
-    assert "/opt/venv/bin" in env["PATH"].split(":")[0]
+    assert env["PATH"].split(":")[0] == venv_python.removesuffix("/python")
+    assert not {"PYTHONPATH", "LIMBER_CONTENT_DIR"} & set(env)
     assert env["PYTHONUNBUFFERED"] == "1"
 
 

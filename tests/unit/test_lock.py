@@ -11,7 +11,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.unit.test_deploy import parse_dockerfile, shell_commands, stages
+from tests.unit.test_deploy import copies, parse_dockerfile, pip_commands, stages
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCK = ROOT / "requirements" / "lock.txt"
@@ -57,10 +57,13 @@ def test_the_dev_lock_pins_what_the_runtime_lock_pins() -> None:
 
 
 def test_the_image_installs_from_the_lock_with_hashes() -> None:
-    builder = stages(parse_dockerfile((ROOT / "deploy" / "Dockerfile").read_text()))[0]
-    installs = [w for w in shell_commands(builder) if w[:4] == ["python", "-m", "pip", "install"]]
-    assert installs[0][4:] == ["--require-hashes", "-r", "requirements/lock.txt"]
-    assert installs[-1][4:] == ["--no-deps", "."]
+    runtime = stages(parse_dockerfile((ROOT / "deploy" / "Dockerfile").read_text()))[-1]
+    [lock_in_image] = [
+        words[-1] for _, words in copies(runtime) if words[:-1] == ["requirements/lock.txt"]
+    ]
+    dependencies, project = pip_commands(runtime, "install")
+    assert dependencies[-3:] == ["--require-hashes", "-r", lock_in_image]
+    assert "--no-deps" in project  # then Limber's wheel, resolving nothing again
 
 
 def test_ci_installs_from_the_dev_lock_with_hashes() -> None:
