@@ -1,23 +1,53 @@
-"""All content, loaded and validated at start: stretches and the red-flag checklist."""
+"""All content, loaded and validated at start: stretches and the red-flag checklist, in English
+and in every language translated under ``content/<lang>/``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.catalog.redflags import Checklist, load_redflags
 from bot.catalog.stretches import StretchLibrary, load_stretches
+from bot.catalog.translations import language_dirs
 
 
 @dataclass(frozen=True)
-class Catalog:
+class Content:
+    """The content in one language."""
+
     stretches: StretchLibrary
     redflags: Checklist
 
 
+@dataclass(frozen=True)
+class Catalog:
+    """English content (the source: its ids and rules decide), plus its translations."""
+
+    stretches: StretchLibrary
+    redflags: Checklist
+    translations: Mapping[str, Content] = field(default_factory=dict)
+
+    def in_language(self, language: str) -> Content:
+        """The content in ``language`` (gettext's form, e.g. "pt_BR"), else English."""
+        found = self.translations.get(language) or self.translations.get(language.split("_")[0])
+        return found or Content(self.stretches, self.redflags)
+
+
 def load_catalog(content_dir: Path) -> Catalog:
     """Load everything under ``content_dir``; a bad file raises ``ContentError`` naming it."""
+    stretches_dir, redflags_file = content_dir / "stretches", content_dir / "redflags.yaml"
+    translations = {}
+    for language, directory in language_dirs(content_dir).items():
+        translated_redflags = directory / "redflags.yaml"
+        translations[language] = Content(
+            stretches=load_stretches(stretches_dir, directory / "stretches"),
+            redflags=load_redflags(
+                redflags_file, translated_redflags if translated_redflags.is_file() else None
+            ),
+        )
     return Catalog(
-        stretches=load_stretches(content_dir / "stretches"),
-        redflags=load_redflags(content_dir / "redflags.yaml"),
+        stretches=load_stretches(stretches_dir),
+        redflags=load_redflags(redflags_file),
+        translations=translations,
     )

@@ -21,6 +21,11 @@ def load_yaml_model(path: Path, model: type[ModelT]) -> ModelT:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise ContentError(f"{path}: cannot read YAML: {error}") from error
+    return validate_model(data, model, path)
+
+
+def validate_model(data: object, model: type[ModelT], path: Path) -> ModelT:
+    """``data`` read from ``path`` as ``model``, or ``ContentError`` naming file and field."""
     if not isinstance(data, dict):
         raise ContentError(f"{path}: expected a mapping at the top level")
     try:

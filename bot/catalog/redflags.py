@@ -31,7 +31,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
 
-from bot.catalog.loading import ContentError, load_yaml_model
+from bot.catalog.loading import ContentError, validate_model
+from bot.catalog.translations import overlay, read_yaml
 
 _TAG = re.compile(r"<(/?)([a-z]+)>")
 _ENTITY = re.compile(r"&(amp|lt|gt|quot|#\d{1,7});")
@@ -92,8 +93,10 @@ def _check_plain(text: str) -> str:
     return text
 
 
-Html = Annotated[str, Field(min_length=3, max_length=1200), AfterValidator(_check_html)]
-Plain = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_check_plain)]
+# Limits leave room for translations a third longer than the English (tests/unit/
+# test_content_translations.py renders every outcome that way).
+Html = Annotated[str, Field(min_length=3, max_length=1600), AfterValidator(_check_html)]
+Plain = Annotated[str, Field(min_length=1, max_length=160), AfterValidator(_check_plain)]
 QuestionId = Annotated[str, Field(pattern=rf"^{_QUESTION_ID}$")]
 # Option ids never travel (a button carries the option's position), but they appear in
 # conditions, so they are short and hold no separator.
@@ -260,8 +263,13 @@ def _answer_ids(question: Gate | Item) -> frozenset[str]:
     return frozenset({"yes", "no", UNSURE_ID})
 
 
-def _problems(checklist: Checklist) -> Iterator[tuple[str, str]]:
-    """Cross-reference problems as (field path, message); empty when the checklist is sound."""
+def _problems(checklist: Checklist, *, english: bool) -> Iterator[tuple[str, str]]:
+    """Cross-reference problems as (field path, message); empty when the checklist is sound.
+
+    ``english``: also the wording rules of the English source (buttons start with "Yes" or
+    "No"...). A translation has the English structure by construction (catalog.translations)
+    and words its buttons in its own language.
+    """
     earlier: dict[str, Gate | Item] = {}
     for index, question in enumerate(checklist.questions):
         path = f"questions.{index}"
@@ -272,7 +280,7 @@ def _problems(checklist: Checklist) -> Iterator[tuple[str, str]]:
             if problem:
                 yield f"{path}.only_if.{ref_index}", problem
         if isinstance(question, Gate):
-            yield from _gate_problems(path, question)
+            yield from _gate_problems(path, question, english=english)
         else:
             yield from _item_problems(path, question, checklist)
         earlier[question.id] = question
@@ -281,7 +289,7 @@ def _problems(checklist: Checklist) -> Iterator[tuple[str, str]]:
         ("no", checklist.answer_labels.no, NO_LABEL),
         ("unsure", checklist.answer_labels.unsure, "Not sure"),
     ):
-        if label != expected:
+        if english and label != expected:
             yield f"answer_labels.{answer_id}", f"must be exactly {expected!r}, not {label!r}"
     for tier in Tier:
         if tier not in checklist.outcomes:
@@ -320,10 +328,12 @@ def _label_problem(option: Option) -> str | None:
     return None
 
 
-def _gate_problems(path: str, gate: Gate) -> Iterator[tuple[str, str]]:
+def _gate_problems(path: str, gate: Gate, *, english: bool) -> Iterator[tuple[str, str]]:
     ids = [option.id for option in gate.options]
     if len(ids) != len(set(ids)):
         yield f"{path}.options", "option ids must be unique"
+    if not english:
+        return
     for option_index, option in enumerate(gate.options):
         problem = _label_problem(option)
         if problem:
@@ -350,17 +360,25 @@ def _item_problems(path: str, item: Item, checklist: Checklist) -> Iterator[tupl
         yield f"{path}.extra", f"no extra {item.extra!r} under 'extras'"
 
 
-def check_checklist(checklist: Checklist) -> None:
+def check_checklist(checklist: Checklist, *, english: bool = True) -> None:
     """Raise ``ValueError`` naming the field of the first cross-reference problem."""
-    for field, message in _problems(checklist):
+    for field, message in _problems(checklist, english=english):
         raise ValueError(f"field '{field}': {message}")
 
 
-def load_redflags(path: Path) -> Checklist:
-    """Load and fully validate the checklist; a problem raises ``ContentError`` (file, field)."""
-    checklist = load_yaml_model(path, Checklist)
+def load_redflags(path: Path, translated: Path | None = None) -> Checklist:
+    """Load and fully validate the checklist; a problem raises ``ContentError`` (file, field).
+
+    With ``translated`` (a file), its texts replace the English ones (see
+    ``catalog.translations``): the same questions, options and outcomes in another language.
+    """
+    data, source = read_yaml(path), path
+    if translated is not None:
+        source = translated
+        data = overlay(data, read_yaml(translated), translated)
+    checklist = validate_model(data, Checklist, source)
     try:
-        check_checklist(checklist)
+        check_checklist(checklist, english=translated is None)
     except ValueError as error:
-        raise ContentError(f"{path}: {error}") from error
+        raise ContentError(f"{source}: {error}") from error
     return checklist

@@ -16,11 +16,13 @@ from pydantic import (
     model_validator,
 )
 
-from bot.catalog.loading import ContentError, load_yaml_model
+from bot.catalog.loading import ContentError, validate_model
+from bot.catalog.translations import overlay, read_yaml
 
 Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)
-Sentence = Field(min_length=3, max_length=300)
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]
+# Limits leave room for translations a third longer than the English.
+Sentence = Field(min_length=3, max_length=400)
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=400)]
 
 
 class Area(StrEnum):
@@ -111,7 +113,7 @@ class Stretch(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Slug
-    name: str = Field(min_length=3, max_length=60)
+    name: str = Field(min_length=3, max_length=80)
     purpose: str = Sentence
     areas: tuple[Area, ...] = Field(min_length=1)
     level: int = Field(ge=1, le=3)
@@ -188,11 +190,24 @@ class StretchLibrary:
         return list(self._by_id.values())
 
 
-def load_stretches(directory: Path) -> StretchLibrary:
-    """Load every ``*.yaml`` in ``directory``; a bad file raises ``ContentError`` naming it."""
+def load_stretches(directory: Path, translated: Path | None = None) -> StretchLibrary:
+    """Load every ``*.yaml`` in ``directory``; a bad file raises ``ContentError`` naming it.
+
+    With ``translated``, a file of the same name there replaces the English texts (see
+    ``catalog.translations``); files not translated yet stay English.
+    """
     stretches = []
-    for path in sorted(directory.glob("*.yaml")):
-        stretch = load_yaml_model(path, Stretch)
+    english_files = sorted(directory.glob("*.yaml"))
+    if translated is not None:
+        orphans = {p.name for p in translated.glob("*.yaml")} - {p.name for p in english_files}
+        if orphans:
+            raise ContentError(f"{translated}: no English original for {sorted(orphans)}")
+    for path in english_files:
+        data, source = read_yaml(path), path
+        if translated is not None and (translated / path.name).is_file():
+            source = translated / path.name
+            data = overlay(data, read_yaml(source), source)
+        stretch = validate_model(data, Stretch, source)
         if stretch.id != path.stem:
             raise ContentError(f"{path}: field 'id': {stretch.id!r} must match the file name")
         stretches.append(stretch)

@@ -6,6 +6,7 @@ from typing import Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
+from bot.catalog import Content
 from bot.domain.account import Account
 from bot.domain.notices import NoticeThrottle
 from bot.render.i18n import Catalogs, Translator
@@ -44,6 +45,11 @@ class LimberContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     def t(self) -> Translator:
         """The texts of this update's language."""
         return self.bot_data.catalogs.translator(self.language)
+
+    @property
+    def content(self) -> Content:
+        """Stretches and the red-flag checklist in the same language as ``t``."""
+        return self.services.catalog.in_language(self.t.language)
 
     def require_account(self) -> Account:
         if self.account is None:

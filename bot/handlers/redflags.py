@@ -55,7 +55,7 @@ async def start_check(update: Update, context: LimberContext) -> int:
     svc = context.services
     if update.callback_query is not None:
         await answer_quietly(update.callback_query)
-    checklist, t = svc.redflags, context.t
+    checklist, t = context.content.redflags, context.t
     emergency = local_emergency(update, context)
     await reply(update, render_intro(t, checklist, emergency, common_length(checklist)))
     first = next_step(checklist, {})
@@ -80,14 +80,15 @@ async def on_answer(update: Update, context: LimberContext) -> int:
     callback = decode(query.data)
     now = svc.clock.now()
     idle = timedelta(seconds=svc.settings.redflags_idle_seconds)
-    state = decode_state(svc.redflags, callback.args, now, idle) if callback else None
+    checklist = context.content.redflags
+    state = decode_state(checklist, callback.args, now, idle) if callback else None
     if state is None:
         expired = text(context.t, EXPIRED)
         await answer_quietly(query, expired)
         await show(query, expired, None)
         return ConversationHandler.END
     await answer_quietly(query)
-    step = next_step(svc.redflags, state.answers)
+    step = next_step(checklist, state.answers)
     if isinstance(step, Outcome):
         if context.chat_data is not None:
             context.chat_data.pop(MESSAGE_KEY, None)
@@ -95,11 +96,11 @@ async def on_answer(update: Update, context: LimberContext) -> int:
         return ConversationHandler.END
     if context.chat_data is not None and query.message is not None:
         context.chat_data[MESSAGE_KEY] = query.message.message_id
-    number, total = progress(svc.redflags, state.answers)
+    number, total = progress(checklist, state.answers)
     await show(
         query,
         render_question(context.t, step, number, total),
-        question_keyboard(context.t, svc.redflags, step, state.answers, state.check, now),
+        question_keyboard(context.t, checklist, step, state.answers, state.check, now),
     )
     return ASKING
 
@@ -120,7 +121,7 @@ async def _finish(
     t = context.t
     notes = render_outcome_notes(t, outcome, recorded)
     emergency = local_emergency(update, context)
-    await reply(update, render_outcome(t, svc.redflags, outcome, emergency, notes))
+    await reply(update, render_outcome(t, context.content.redflags, outcome, emergency, notes))
     try:
         await query.delete_message()
     except BadRequest:  # too old to delete, or gone already: at least take the buttons off

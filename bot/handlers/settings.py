@@ -116,6 +116,28 @@ async def open_menu(
     await show(query, *menus[callback.action]())
 
 
+async def open_languages(
+    update: Update, context: LimberContext, query: CallbackQuery, _callback: Callback
+) -> None:
+    await answer_quietly(query)
+    await show(query, *screens.language_screen(context.t, context.bot_data.catalogs.languages()))
+
+
+async def choose_language(
+    update: Update, context: LimberContext, query: CallbackQuery, callback: Callback
+) -> None:
+    language = callback.arg() or ""
+    if language not in context.bot_data.catalogs.languages():
+        raise StaleButton
+    user_id = context.require_account().user_id
+    account = await accounts.set_language(context.services, user_id, language)
+    if account is None:
+        raise StaleButton
+    context.language = language  # this answer already in the new language
+    await answer_quietly(query, text(context.t, screens.SAVED))
+    await show(query, *_settings_screen(context, account))
+
+
 async def open_region(
     update: Update, context: LimberContext, query: CallbackQuery, callback: Callback
 ) -> None:
@@ -211,6 +233,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             {
                 Action.SET_REMINDER: open_time_menu,
                 Action.ZONE_REGION: open_region,
+                Action.LANGUAGE_MENU: open_languages,
+                Action.SET_LANGUAGE: choose_language,
                 **dict.fromkeys(menus, open_menu),
                 **dict.fromkeys(CHANGES, change_setting),
             }

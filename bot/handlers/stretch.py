@@ -44,8 +44,8 @@ async def send_stretch(update: Update, context: LimberContext) -> None:
     elif isinstance(offer, practice.AskPrecaution):
         await reply(update, *render_question(t, offer.precaution, offer.answers, Origin.FIRST_RUN))
     elif isinstance(offer, practice.Shown):
-        await _send_illustration(update, context, offer.stretch)
-        stretch = offer.stretch
+        stretch = _in_their_language(context, offer.stretch.id) or offer.stretch
+        await _send_illustration(update, context, stretch)
         await reply(update, render_stretch_card(t, stretch), stretch_card_keyboard(t, stretch))
 
 
@@ -77,6 +77,10 @@ async def _send_illustration(update: Update, context: LimberContext, stretch: St
         svc.illustration_ids[position] = message.photo[-1].file_id
 
 
+def _in_their_language(context: LimberContext, stretch_id: str) -> Stretch | None:
+    return context.content.stretches.get(stretch_id)
+
+
 async def stretch_command(update: Update, context: LimberContext) -> None:
     await send_stretch(update, context)
 
@@ -99,7 +103,7 @@ async def resume_after_hold(
 
 
 def _stretch_named(context: LimberContext, callback: Callback) -> Stretch:
-    stretch = context.services.stretches.get(callback.arg() or "")
+    stretch = _in_their_language(context, callback.arg() or "")
     if stretch is None:  # a card from an older library
         raise StaleButton
     return stretch

@@ -41,6 +41,8 @@ class Action(StrEnum):
     SET_ZONE = "zs"
     FOCUS_MENU = "fm"
     TOGGLE_FOCUS = "ft"
+    LANGUAGE_MENU = "lm"
+    SET_LANGUAGE = "ls"
     PAUSE_MENU = "pm"
     PAUSE = "p"
     RESUME = "r"
@@ -134,6 +136,8 @@ ARG_SPECS: dict[Action, ArgSpec] = {
     Action.SET_ZONE: ArgSpec((ZONE_NAME,)),
     Action.FOCUS_MENU: NO_ARGS,
     Action.TOGGLE_FOCUS: ArgSpec((WORD,)),
+    Action.LANGUAGE_MENU: NO_ARGS,
+    Action.SET_LANGUAGE: ArgSpec((_pattern(r"[a-z]{2,3}(?:_[A-Z]{2})?"),)),
     Action.PAUSE_MENU: NO_ARGS,
     Action.PAUSE: ArgSpec((_one_of("0", "1", "3", "7"),)),
     Action.RESUME: NO_ARGS,

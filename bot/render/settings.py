@@ -3,10 +3,12 @@ language through ``t``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time
 from html import escape
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.stretches import Area
@@ -145,6 +147,7 @@ def settings_keyboard(
                 _button(t.gettext("🎯 Focus areas"), Action.FOCUS_MENU),
                 _button(t.gettext("🛡 Stretch safety"), Action.SAFETY_MENU),
             ],
+            [_button(t.gettext("🌐 Language"), Action.LANGUAGE_MENU)],
         ]
     )
 
@@ -338,3 +341,32 @@ def render_resumed(t: Translator, was_paused: bool) -> str:
 
 
 SAVED = N_("Saved ✅")
+
+
+def language_name(language: str) -> str:
+    """A language in its own words ("English", "Deutsch"), as its speakers look for it."""
+    try:
+        name = Locale.parse(language).get_display_name(language)
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return name.capitalize() if name else language
+
+
+def language_screen(t: Translator, languages: Sequence[str]) -> Screen:
+    """The languages Limber speaks (one per catalogue); the current one ticked."""
+    text = (
+        t.gettext("<b>Which language should I use?</b>")
+        + "\n"
+        + t.gettext("Now: <b>{language}</b>").format(language=escape(language_name(t.language)))
+    )
+    buttons = [
+        [
+            _button(
+                ("✅ " if lang == t.language else "") + language_name(lang),
+                Action.SET_LANGUAGE,
+                lang,
+            )
+        ]
+        for lang in languages
+    ]
+    return text, InlineKeyboardMarkup([*buttons, back_row(t)])

@@ -44,3 +44,14 @@ async def test_a_user_is_answered_in_their_language(chat: Chat, api: FakeBotApi)
 async def test_the_command_menu_is_registered_per_language(chat: Chat, api: FakeBotApi) -> None:
     assert ("help", "List the commands") in api.commands()
     assert ("help", "Lisst dee comandz") in api.commands(language_code="xx")
+
+
+async def test_the_language_can_be_changed_in_settings(chat: Chat, api: FakeBotApi) -> None:
+    await chat.say("/settings")
+    [languages] = await chat.press("🌐 Language")
+    # "xx" is no real language: Babel has no name for it, so its code shows.
+    assert languages.button_texts == ["✅ English", "xx", "⬅️ Back to settings"]
+    [screen] = await chat.press("xx")
+    assert "🧘" not in screen.text and (await chat.user()).language == "xx"
+    welcome = await chat.say("/start")
+    assert "🧘 Strettsh nau" in welcome[0].button_texts

@@ -30,6 +30,7 @@ SAMPLE_ARGS: dict[Action, tuple[str, ...]] = {
     Action.ZONE_REGION: ("Europe",),
     Action.SET_ZONE: ("America/Argentina/Buenos_Aires",),
     Action.TOGGLE_FOCUS: ("hip_flexors",),
+    Action.SET_LANGUAGE: ("pt_BR",),
     Action.PAUSE: ("7",),
     Action.REDFLAGS_ANSWER: ("2", "tk2x9q1", "a0z9", "s0b2xk", "1ny"),
     Action.REDFLAGS_BACK: ("2", "tk2x9q1", "a0z9", "s0b2xk", ""),
