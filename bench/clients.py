@@ -21,8 +21,7 @@ from telegram.constants import ParseMode
 from telegram.request import BaseRequest, RequestData
 
 from bot.catalog import Catalog
-from bot.domain.reminders import DeliveryKind
-from bot.reminders.tick import HEADINGS
+from bot.reminders.kinds.stretch import DAILY_HEADING
 from bot.render.stretch_card import reminder_card_keyboard, render_stretch_card
 from bot.render.texts import NO_PREVIEW
 
@@ -87,7 +86,7 @@ async def reminder_parameters(catalog: Catalog) -> dict[str, str]:
     bot = Bot("1:capture", request=capture, get_updates_request=_Capture())
     await bot.send_message(
         1,
-        render_stretch_card(stretch, heading=HEADINGS[DeliveryKind.DAILY]),
+        render_stretch_card(stretch, heading=DAILY_HEADING),
         parse_mode=ParseMode.HTML,
         reply_markup=reminder_card_keyboard(stretch),
         link_preview_options=NO_PREVIEW,

@@ -1,0 +1,158 @@
+"""Stretch cards: the daily reminder, and the one-off snoozed reminder it can be put off to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
+from telegram import InlineKeyboardMarkup
+
+from bot.db.activity import recent_stretches
+from bot.db.models import User
+from bot.db.reminders import Chooser, ClaimedDelivery, DueRow
+from bot.domain.activity import ActivityKind
+from bot.domain.precautions import EVERY_PRECAUTION, forbidden_for_stored
+from bot.domain.reminders import DeliveryKind, DueDecision, decide_daily, decide_once
+from bot.reminders.kinds.base import ReminderKind
+from bot.reminders.sender import OutgoingMessage
+from bot.render.stretch_card import reminder_card_keyboard, render_stretch_card
+from bot.services import Services
+
+DAILY_HEADING = "⏰ Time for your daily stretch!"
+SNOOZED_HEADING = "⏰ Snoozed reminder: here is your stretch."
+
+
+@dataclass(frozen=True)
+class DueUser:
+    """A user whose stretch reminder fell due, as the claim read them."""
+
+    user_id: int
+    chat_id: int
+    due_at: datetime
+    timezone: str
+    reminder_time: time | None
+    reminder_days: int
+    focus_areas: list[str]
+    level: int
+    precaution_answers: int
+
+
+# (due user, stretch ids shown to them lately, newest first) -> the stretch id to send.
+StretchChooser = Callable[[DueUser, list[str]], str]
+
+
+def picker_chooser(services: Services) -> StretchChooser:
+    """The library's picker, for the user's focus, level and safety answers, avoiding what they
+    saw lately."""
+
+    def choose(user: DueUser, recent_ids: list[str]) -> str:
+        return services.picker.pick(
+            forbidden=forbidden_for_stored(user.precaution_answers),
+            focus_areas=user.focus_areas,
+            level=user.level,
+            recent_ids=recent_ids,
+            rng=services.rng,
+        ).id
+
+    return choose
+
+
+class StretchReminder(ReminderKind[DueUser]):
+    """A stretch card, chosen at the claim: the daily reminder and the snoozed one differ only
+    in their queue column, their rule and their heading."""
+
+    columns = (
+        User.timezone,
+        User.reminder_time,
+        User.reminder_days,
+        User.focus_areas,
+        User.level,
+        User.precaution_answers,
+    )
+    activity = ActivityKind.REMINDER_SENT
+
+    def __init__(
+        self,
+        name: str,
+        due_column: QueryableAttribute[datetime | None],
+        heading: str,
+        choose: StretchChooser,
+    ) -> None:
+        super().__init__(name, due_column)
+        self.heading = heading
+        self.choose = choose
+        # The card for each stretch, rendered once: the library does not change while the bot
+        # runs, and the (immutable) keyboard can be shared. Keyed by language too once users
+        # have one (issue 10, item 3).
+        self._cards: dict[str | None, tuple[str, InlineKeyboardMarkup]] = {}
+
+    def load(self, row: DueRow) -> DueUser:
+        return DueUser(
+            user_id=row[0],
+            chat_id=row[1],
+            due_at=row[2],
+            timezone=row[3],
+            reminder_time=row[4],
+            reminder_days=row[5],
+            focus_areas=list(row[6] or []),
+            level=row[7],
+            precaution_answers=row[8],
+        )
+
+    async def chooser(
+        self, session: AsyncSession, due: Sequence[DueUser], now: datetime
+    ) -> Chooser[DueUser]:
+        recent = await recent_stretches(session, [user.user_id for user in due], now)
+        choose = self.choose
+        return lambda user: choose(user, recent.get(user.user_id, []))
+
+    async def compose(
+        self, deliveries: Sequence[ClaimedDelivery], services: Services
+    ) -> list[OutgoingMessage]:
+        messages = []
+        for delivery in deliveries:
+            text, keyboard = self._card(delivery.stretch_id, services)
+            messages.append(OutgoingMessage(delivery.chat_id, text, keyboard))
+        return messages
+
+    def _card(self, stretch_id: str | None, services: Services) -> tuple[str, InlineKeyboardMarkup]:
+        card = self._cards.get(stretch_id)
+        if card is None:
+            # A stretch the library no longer has: one safe under every precaution instead.
+            stretch = services.stretches.get(stretch_id or "") or services.picker.pick(
+                forbidden=EVERY_PRECAUTION, rng=services.rng
+            )
+            card = self._cards[stretch_id] = (
+                render_stretch_card(stretch, heading=self.heading),
+                reminder_card_keyboard(stretch),
+            )
+        return card
+
+
+class DailyStretch(StretchReminder):
+    """The daily reminder at the user's time on their chosen days, in their timezone."""
+
+    def __init__(self, choose: StretchChooser) -> None:
+        super().__init__(DeliveryKind.DAILY.value, User.next_due_at, DAILY_HEADING, choose)
+
+    def decide(self, due: DueUser, now: datetime, grace: timedelta) -> DueDecision:
+        return decide_daily(
+            due.due_at, now, grace, due.reminder_time, due.reminder_days, due.timezone
+        )
+
+
+class SnoozedStretch(StretchReminder):
+    """A reminder put off with Snooze: sent once, without moving the daily schedule."""
+
+    def __init__(self, choose: StretchChooser) -> None:
+        super().__init__(DeliveryKind.SNOOZE.value, User.snooze_due_at, SNOOZED_HEADING, choose)
+
+    def decide(self, due: DueUser, now: datetime, grace: timedelta) -> DueDecision:
+        return decide_once(due.due_at, now, grace)
+
+
+def stretch_kinds(choose: StretchChooser) -> list[StretchReminder]:
+    return [DailyStretch(choose), SnoozedStretch(choose)]
