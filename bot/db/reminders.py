@@ -76,37 +76,22 @@ Chooser = Callable[[DueT], str | None]
 
 
 class QueueKind(Protocol[DueT]):
-    """The queue half of a reminder kind: what the claim and the send need to know of it.
+    """The queue half of a reminder kind: what the claim and the last check before sending
+    need. ``bot.reminders.kinds.ReminderKind`` documents each member and adds the message."""
 
-    ``bot.reminders.kinds.ReminderKind`` adds what the kind sends.
-    """
+    name: str  # stored in deliveries.kind (at most KIND_NAME_LENGTH characters)
+    due_column: QueryableAttribute[datetime | None]  # on users, with a partial index
+    columns: tuple[QueryableAttribute[Any], ...]  # read after users.id, chat_id, the due instant
 
-    # Stored in deliveries.kind: unique among kinds, at most KIND_NAME_LENGTH characters.
-    name: str
-    # The users column holding the next due instant (UTC), or None when none is scheduled; it
-    # needs a partial index on active users (see db.models). One kind per column.
-    due_column: QueryableAttribute[datetime | None]
-    # More users columns ``load`` reads, after users.id, users.chat_id and the due column.
-    columns: tuple[QueryableAttribute[Any], ...]
+    def audience(self, now: datetime) -> ColumnElement[bool] | None: ...
 
-    def audience(self, now: datetime) -> ColumnElement[bool] | None:
-        """Who may receive this kind now, beyond being active: checked by the claim and again
-        just before sending (``may_receive`` for most kinds); None for every active user."""
-        ...
+    def load(self, row: DueRow) -> DueT: ...
 
-    def load(self, row: DueRow) -> DueT:
-        """A due row: users.id, users.chat_id, the due instant, then ``columns`` in order."""
-        ...
-
-    def decide(self, due: DueT, now: datetime, grace: timedelta) -> DueDecision:
-        """Send or skip this one, and the next due instant to store (the kind's own rule)."""
-        ...
+    def decide(self, due: DueT, now: datetime, grace: timedelta) -> DueDecision: ...
 
     async def chooser(
         self, session: AsyncSession, due: Sequence[DueT], now: datetime
-    ) -> Chooser[DueT]:
-        """Load what choosing needs for a whole batch (one query), then choose per row."""
-        ...
+    ) -> Chooser[DueT]: ...
 
 
 class Claim(NamedTuple):
@@ -118,7 +103,8 @@ class Claim(NamedTuple):
 
 @dataclass(frozen=True)
 class ClaimedDelivery:
-    """A delivery this process now owns and must send."""
+    """A delivery this process now owns and must send. (The user's language joins chat_id
+    here, read by the claim and by reclaim_abandoned, so each kind composes in it.)"""
 
     delivery_id: int
     user_id: int
