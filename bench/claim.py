@@ -44,10 +44,10 @@ from bench.profiling import cprofiled, summarize_cprofile
 from bot.catalog import load_catalog
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.reminders import DueUser, claim_due_reminders
+from bot.db.reminders import claim_due_reminders
 from bot.domain.picking import StretchPicker
 from bot.domain.precautions import forbidden_for_stored
-from bot.domain.reminders import DeliveryKind
+from bot.reminders.kinds.stretch import DailyStretch, DueUser, stretch_kinds
 
 
 def _deliveries(result: Any) -> list[Any]:
@@ -84,6 +84,8 @@ async def _measure(
             rng=rng,
         ).id
 
+    kinds = stretch_kinds(choose)
+
     async def reset() -> None:
         async with engine.begin() as connection:
             await connection.execute(text("DELETE FROM deliveries"))
@@ -96,15 +98,13 @@ async def _measure(
         from bot.db import reminders
 
         async with sessions() as session, session.begin():
-            users = await reminders._claim_users(session, DeliveryKind.DAILY, now, limit)
+            users = await reminders._claim_due(session, DailyStretch(choose), now, limit, {})
             await session.rollback()
         return len(users)
 
     async def full_claim(limit: int) -> int:
         async with sessions() as session, session.begin():
-            result = await claim_due_reminders(
-                session, now, limit=limit, grace=grace, choose_stretch=choose
-            )
+            result = await claim_due_reminders(session, now, kinds=kinds, limit=limit, grace=grace)
         return len(_deliveries(result))
 
     async def timed(

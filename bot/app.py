@@ -39,6 +39,7 @@ from bot.handlers.context import CONTEXT_TYPES, BotData, LimberContext
 from bot.observability import InstrumentedUpdateProcessor
 from bot.ratelimit import SendRateLimiter
 from bot.reminders.clock_watch import ClockWatch
+from bot.reminders.kinds import standard_kinds
 from bot.reminders.sender import ReminderSender
 from bot.reminders.tick import MAX_CHUNK, ReminderTicker
 from bot.render.i18n import SOURCE_LANGUAGE, Catalogs
@@ -130,7 +131,7 @@ def build_application(
         svc,
         ReminderSender(reminder_bot, _limiter(settings)),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
-        catalogs=catalogs,
+        kinds=standard_kinds(svc, catalogs),
     )
     app: LimberApp
 

@@ -1,9 +1,11 @@
 """The due queue in the database: claim due reminders atomically, record each result.
 
-A claim runs in one transaction: lock due users (PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so
-replicas never take the same rows; SQLite: the ``UPDATE ... RETURNING`` takes the write lock),
-insert a delivery per reminder (unique on user, due instant and kind, so a reminder can never
-be sent twice), and advance each user's queue entry. Sending happens after the commit.
+Each kind of reminder (``QueueKind``: the daily stretch card, a snoozed one...) keeps its queue
+entry in its own ``users`` column. A claim runs in one transaction over every kind: lock due
+users (PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so replicas never take the same rows; SQLite: the
+``UPDATE ... RETURNING`` takes the write lock), insert a delivery per reminder (unique on user,
+due instant and kind, so a reminder can never be sent twice), and advance each user's entry as
+the kind decides. Sending happens after the commit.
 
 A delivery then moves pending -> sending -> a final status. ``claimed_at`` and
 ``claimed_by`` are the claimer's token: a process only starts sending deliveries it still
@@ -18,11 +20,12 @@ import os
 import socket
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from typing import Any, NamedTuple, cast
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple, Protocol, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
+    String,
     Table,
     and_,
     bindparam,
@@ -34,13 +37,13 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
-from bot.db import activity
 from bot.db.dialect import insert_for
 from bot.db.models import Activity, Delivery, User
 from bot.db.types import UTCDateTime
 from bot.domain.activity import ActivityKind
-from bot.domain.reminders import DeliveryKind, DeliveryStatus, decide_daily, decide_snooze
+from bot.domain.reminders import DeliveryStatus, DueDecision
 
 # Deciding and picking for a claimed batch yields to the event loop after this many users.
 YIELD_EVERY = 250
@@ -48,25 +51,47 @@ YIELD_EVERY = 250
 THIS_PROCESS = f"{socket.gethostname()}:{os.getpid()}"[:80]
 # The claim time of a released delivery: long past any lease, so the next tick takes it.
 RELEASED_AT = datetime(1970, 1, 1, tzinfo=UTC)
+# The longest kind name deliveries.kind can store.
+KIND_NAME_LENGTH = cast(String, cast(Table, Delivery.__table__).c.kind.type).length or 0
+# A claimed row as a kind loads it: users.id, users.chat_id, the due instant, then its columns.
+DueRow = Sequence[Any]
 
 
-@dataclass(frozen=True)
-class DueUser:
-    """A user whose reminder fell due, as locked by the claim."""
+class DueEntry(Protocol):
+    """What the claim needs of every due row a kind loads: whose it is and when it fell due."""
 
-    user_id: int
-    chat_id: int
-    due_at: datetime
-    kind: DeliveryKind
-    timezone: str
-    reminder_time: time | None
-    reminder_days: int
-    focus_areas: list[str]
-    level: int
-    precaution_answers: int
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def chat_id(self) -> int: ...
+
+    @property
+    def due_at(self) -> datetime: ...
 
 
-StretchChooser = Callable[[DueUser, list[str]], str]
+DueT = TypeVar("DueT", bound=DueEntry)
+# Picks what a delivery shows (stored in deliveries.stretch_id), or None.
+Chooser = Callable[[DueT], str | None]
+
+
+class QueueKind(Protocol[DueT]):
+    """The queue half of a reminder kind: what the claim and the last check before sending
+    need. ``bot.reminders.kinds.ReminderKind`` documents each member and adds the message."""
+
+    name: str  # stored in deliveries.kind (at most KIND_NAME_LENGTH characters)
+    due_column: QueryableAttribute[datetime | None]  # on users, with a partial index
+    columns: tuple[QueryableAttribute[Any], ...]  # read after users.id, chat_id, the due instant
+
+    def audience(self, now: datetime) -> ColumnElement[bool] | None: ...
+
+    def load(self, row: DueRow) -> DueT: ...
+
+    def decide(self, due: DueT, now: datetime, grace: timedelta) -> DueDecision: ...
+
+    async def chooser(
+        self, session: AsyncSession, due: Sequence[DueT], now: datetime
+    ) -> Chooser[DueT]: ...
 
 
 class Claim(NamedTuple):
@@ -78,16 +103,18 @@ class Claim(NamedTuple):
 
 @dataclass(frozen=True)
 class ClaimedDelivery:
-    """A delivery this process now owns and must send."""
+    """A delivery this process now owns and must send, with the user's chat and language (read
+    by the claim and by reclaim_abandoned), so each kind composes it in that language."""
 
     delivery_id: int
     user_id: int
     chat_id: int
-    kind: DeliveryKind
+    kind: str
     due_at: datetime
-    stretch_id: str | None
+    stretch_id: str | None  # what the kind chose to show at the claim, if anything
     claimed_at: datetime
     claimed_by: str
+    language: str | None = None
 
 
 def may_receive(now: datetime) -> ColumnElement[bool]:
@@ -101,57 +128,70 @@ def may_receive(now: datetime) -> ColumnElement[bool]:
     return and_(User.on_hold_since.is_(None), or_(User.paused == false(), pause_over))
 
 
-def _lock_due(column: Any, now: datetime, limit: int) -> Any:
+def _lock_due(kind: QueueKind[Any], now: datetime, limit: int) -> Any:
+    column = kind.due_column
     # `User.active == true()` renders the literal the partial index is defined with.
+    conditions = [User.active == true(), column <= now]
+    audience = kind.audience(now)
+    if audience is not None:
+        conditions.append(audience)
     return (
         select(User.id)
-        .where(User.active == true(), column <= now, may_receive(now))
+        .where(*conditions)
         .order_by(column)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
 
 
-async def _claim_users(
-    session: AsyncSession, kind: DeliveryKind, now: datetime, limit: int
-) -> list[DueUser]:
-    column = User.next_due_at if kind is DeliveryKind.DAILY else User.snooze_due_at
+async def _claim_due(
+    session: AsyncSession,
+    kind: QueueKind[DueT],
+    now: datetime,
+    limit: int,
+    languages: dict[int, str | None],
+) -> list[DueT]:
+    """Lock and read ``kind``'s due users; notes each one's language in ``languages``."""
+    column = kind.due_column
     # The no-op assignment makes this a write, so SQLite takes its write lock before reading
     # the due rows: two ticks can never read the same rows as due.
     statement = (
         update(User)
-        .where(User.id.in_(_lock_due(column, now, limit)))
+        .where(User.id.in_(_lock_due(kind, now, limit)))
         .values({column: column})
-        .returning(
-            User.id,
-            User.chat_id,
-            column,
-            User.timezone,
-            User.reminder_time,
-            User.reminder_days,
-            User.focus_areas,
-            User.level,
-            User.precaution_answers,
-        )
+        .returning(User.id, User.chat_id, column, *kind.columns, User.language)
         .execution_options(synchronize_session=False)
     )
-    rows = (await session.execute(statement)).all()
+    due = []
     # The WHERE clause compared the due column with now, so it is never NULL here.
-    return [
-        DueUser(
-            user_id=row[0],
-            chat_id=row[1],
-            due_at=row[2] or now,
-            kind=kind,
-            timezone=row[3],
-            reminder_time=row[4],
-            reminder_days=row[5],
-            focus_areas=list(row[6] or []),
-            level=row[7],
-            precaution_answers=row[8],
+    for row in (await session.execute(statement)).all():
+        languages[row[0]] = row[-1]
+        due.append(kind.load(row[:-1]))
+    return due
+
+
+async def _store_next_dues(
+    session: AsyncSession,
+    column: QueryableAttribute[datetime | None],
+    moved: list[dict[str, Any]],
+    cleared: list[int],
+) -> None:
+    if moved:
+        # Core executemany: the ORM's bulk update by primary key costs far more per row.
+        users = cast(Table, User.__table__)
+        await session.execute(
+            update(users)
+            .where(users.c.id == bindparam("b_id"))
+            .values({column.key: bindparam("b_next_due", type_=UTCDateTime)}),
+            moved,
         )
-        for row in rows
-    ]
+    if cleared:
+        await session.execute(
+            update(User)
+            .where(User.id.in_(cleared))
+            .values({column: None})
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _insert_ignoring_duplicates(session: AsyncSession) -> Any:
@@ -166,75 +206,57 @@ async def claim_due_reminders(
     session: AsyncSession,
     now: datetime,
     *,
+    kinds: Iterable[QueueKind[Any]],
     limit: int,
     grace: timedelta,
-    choose_stretch: StretchChooser,
     claimer: str = THIS_PROCESS,
 ) -> Claim:
-    """Claim up to ``limit`` due reminders; the caller commits, then sends what is returned.
-
-    ``choose_stretch(user: DueUser, recent_ids: list[str]) -> str`` picks each card's stretch
-    now, so a delivery recovered after a crash shows the same stretch.
-    """
-    daily = await _claim_users(session, DeliveryKind.DAILY, now, limit)
-    snoozed = await _claim_users(session, DeliveryKind.SNOOZE, now, limit)
-    recent = await activity.recent_stretches(session, [u.user_id for u in (*daily, *snoozed)], now)
-
+    """Claim up to ``limit`` due reminders of each kind; the caller commits, then sends what is
+    returned. What each delivery shows is chosen now, so a recovered one shows the same."""
     rows: list[dict[str, Any]] = []
-    next_dues: list[dict[str, Any]] = []
-    for index, user in enumerate(daily, 1):
-        decision = decide_daily(
-            user.due_at, now, grace, user.reminder_time, user.reminder_days, user.timezone
-        )
-        next_dues.append({"b_id": user.user_id, "b_next_due_at": decision.next_due})
-        rows.append(_delivery_row(user, now, claimer, decision.send, choose_stretch, recent))
-        if index % YIELD_EVERY == 0:
-            # About 30 us of pure Python a user: let the event loop breathe (docs/benchmarks.md).
-            await asyncio.sleep(0)
-    for user in snoozed:
-        rows.append(
-            _delivery_row(
-                user, now, claimer, decide_snooze(user.due_at, now, grace), choose_stretch, recent
-            )
-        )
-    if next_dues:
-        # Core executemany: the ORM's bulk update by primary key costs far more per row.
-        users = cast(Table, User.__table__)
-        await session.execute(
-            update(users)
-            .where(users.c.id == bindparam("b_id"))
-            .values(next_due_at=bindparam("b_next_due_at", type_=UTCDateTime)),
-            next_dues,
-        )
-    if snoozed:
-        await session.execute(
-            update(User)
-            .where(User.id.in_([u.user_id for u in snoozed]))
-            .values(snooze_due_at=None)
-            .execution_options(synchronize_session=False)
-        )
-    deliveries = await _insert_deliveries(
-        session, rows, {(u.user_id, u.kind): u for u in (*daily, *snoozed)}, now, claimer
-    )
+    claimed: dict[tuple[int, str], DueEntry] = {}
+    languages: dict[int, str | None] = {}
+    decided = 0
+    for kind in kinds:
+        due = await _claim_due(session, kind, now, limit, languages)
+        if not due:
+            continue
+        choose = await kind.chooser(session, due, now)
+        moved: list[dict[str, Any]] = []
+        cleared: list[int] = []
+        for entry in due:
+            decision = kind.decide(entry, now, grace)
+            if decision.next_due is None:
+                cleared.append(entry.user_id)
+            else:
+                moved.append({"b_id": entry.user_id, "b_next_due": decision.next_due})
+            rows.append(_delivery_row(entry, kind.name, now, claimer, decision.send, choose))
+            claimed[(entry.user_id, kind.name)] = entry
+            decided += 1
+            if decided % YIELD_EVERY == 0:
+                # About 30 us of Python a user: let the event loop breathe (docs/benchmarks.md).
+                await asyncio.sleep(0)
+        await _store_next_dues(session, kind.due_column, moved, cleared)
+    deliveries = await _insert_deliveries(session, rows, claimed, languages, now, claimer)
     skipped = sum(1 for row in rows if row["status"] == DeliveryStatus.SKIPPED.value)
     return Claim(deliveries, skipped)
 
 
 def _delivery_row(
-    user: DueUser,
+    entry: DueT,
+    kind: str,
     now: datetime,
     claimer: str,
     send: bool,
-    choose_stretch: StretchChooser,
-    recent: dict[int, list[str]],
+    choose: Chooser[DueT],
 ) -> dict[str, Any]:
     return {
-        "user_id": user.user_id,
-        "due_at": user.due_at,
-        "kind": user.kind.value,
+        "user_id": entry.user_id,
+        "due_at": entry.due_at,
+        "kind": kind,
         "status": (DeliveryStatus.PENDING if send else DeliveryStatus.SKIPPED).value,
         "attempts": 0,
-        "stretch_id": choose_stretch(user, recent.get(user.user_id, [])) if send else None,
+        "stretch_id": choose(entry) if send else None,
         "claimed_at": now,
         "claimed_by": claimer,
         "finished_at": None if send else now,
@@ -244,7 +266,8 @@ def _delivery_row(
 async def _insert_deliveries(
     session: AsyncSession,
     rows: list[dict[str, Any]],
-    users: dict[tuple[int, DeliveryKind], DueUser],
+    claimed: dict[tuple[int, str], DueEntry],
+    languages: dict[int, str | None],
     now: datetime,
     claimer: str,
 ) -> list[ClaimedDelivery]:
@@ -258,36 +281,40 @@ async def _insert_deliveries(
         ),
         rows,
     )
-    claimed = []
+    deliveries = []
     for delivery_id, user_id, kind, status, stretch_id in inserted:
         if status != DeliveryStatus.PENDING.value:
             continue
-        user = users[(user_id, DeliveryKind(kind))]
-        claimed.append(
+        entry = claimed[(user_id, kind)]
+        deliveries.append(
             ClaimedDelivery(
                 delivery_id,
                 user_id,
-                user.chat_id,
-                user.kind,
-                user.due_at,
+                entry.chat_id,
+                kind,
+                entry.due_at,
                 stretch_id,
                 now,
                 claimer,
+                languages.get(user_id),
             )
         )
-    return claimed
+    return deliveries
 
 
 async def reclaim_abandoned(
     session: AsyncSession,
     now: datetime,
     *,
+    kinds: Iterable[QueueKind[Any]],
     lease: timedelta,
     grace: timedelta,
     limit: int,
     claimer: str = THIS_PROCESS,
 ) -> list[ClaimedDelivery]:
-    """Take over pending deliveries whose claimer died before sending (lease expired).
+    """Take over pending deliveries of ``kinds`` whose claimer died before sending (lease
+    expired). Other kinds are left for a process that knows them (a newer release, during a
+    rolling update).
 
     Ones past the grace period are skipped instead, like any reminder missed during downtime.
     Abandoned *sending* ones may have reached Telegram: they become unknown, never resent.
@@ -300,7 +327,11 @@ async def reclaim_abandoned(
     )
     stale = (
         select(Delivery.id)
-        .where(Delivery.status == DeliveryStatus.PENDING.value, Delivery.claimed_at < now - lease)
+        .where(
+            Delivery.status == DeliveryStatus.PENDING.value,
+            Delivery.claimed_at < now - lease,
+            Delivery.kind.in_([kind.name for kind in kinds]),
+        )
         .order_by(Delivery.claimed_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -318,13 +349,12 @@ async def reclaim_abandoned(
     ).all()
     if not rows:
         return []
-    chats = dict(
-        (
-            await session.execute(
-                select(User.id, User.chat_id).where(User.id.in_([r[1] for r in rows]))
-            )
-        ).all()
-    )
+    users = {
+        user_id: (chat_id, language)
+        for user_id, chat_id, language in await session.execute(
+            select(User.id, User.chat_id, User.language).where(User.id.in_([r[1] for r in rows]))
+        )
+    }
     claimed, expired = [], []
     for delivery_id, user_id, kind, due_at, stretch_id in rows:
         if now - due_at >= grace:
@@ -334,12 +364,13 @@ async def reclaim_abandoned(
                 ClaimedDelivery(
                     delivery_id,
                     user_id,
-                    chats[user_id],
-                    DeliveryKind(kind),
+                    users[user_id][0],
+                    kind,
                     due_at,
                     stretch_id,
                     now,
                     claimer,
+                    users[user_id][1],
                 )
             )
     if expired:
@@ -362,11 +393,16 @@ async def release_pending(session: AsyncSession, claimer: str = THIS_PROCESS) ->
 
 
 async def start_sending(
-    session: AsyncSession, deliveries: Sequence[ClaimedDelivery], now: datetime
+    session: AsyncSession,
+    deliveries: Sequence[ClaimedDelivery],
+    now: datetime,
+    *,
+    kinds: Iterable[QueueKind[Any]],
 ) -> set[int]:
     """Mark deliveries as being sent; returns the ids this process still held and may send.
 
-    Deliveries of users put on hold or paused since the claim are cancelled instead.
+    Deliveries whose user left the kind's audience since the claim (put on hold or paused)
+    are cancelled instead.
     """
     if not deliveries:
         return set()
@@ -377,14 +413,19 @@ async def start_sending(
         Delivery.claimed_at == first.claimed_at,
         Delivery.claimed_by == first.claimed_by,
     )
-    user_ids = {d.user_id for d in deliveries}
-    may_not = select(User.id).where(User.id.in_(user_ids), ~may_receive(now))
-    await session.execute(
-        update(Delivery)
-        .where(held_by_us, Delivery.user_id.in_(may_not))
-        .values(status=DeliveryStatus.CANCELLED.value, finished_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    present = {d.kind for d in deliveries}
+    for kind in kinds:
+        audience = kind.audience(now) if kind.name in present else None
+        if audience is None:
+            continue
+        user_ids = {d.user_id for d in deliveries if d.kind == kind.name}
+        may_not = select(User.id).where(User.id.in_(user_ids), ~audience)
+        await session.execute(
+            update(Delivery)
+            .where(held_by_us, Delivery.kind == kind.name, Delivery.user_id.in_(may_not))
+            .values(status=DeliveryStatus.CANCELLED.value, finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
     rows = await session.scalars(
         update(Delivery)
         .where(held_by_us)
@@ -434,9 +475,9 @@ async def finish_deliveries(
 
 
 async def log_reminders_sent(
-    session: AsyncSession, sent: Iterable[tuple[int, str | None]], now: datetime
+    session: AsyncSession, sent: Iterable[tuple[int, ActivityKind, str | None]], now: datetime
 ) -> None:
-    """A REMINDER_SENT activity row per (user id, stretch id), in one bulk INSERT.
+    """An activity row per (user id, activity, stretch id), in one bulk INSERT.
 
     One ORM object per row (``activity.log_activity``) made recording a chunk of sends cost
     more than sending it (docs/benchmarks.md).
@@ -448,17 +489,14 @@ async def log_reminders_sent(
     # locking the rest keeps a concurrent /forget from deleting them before the insert.
     still_here = set(
         await session.scalars(
-            select(User.id).where(User.id.in_({user_id for user_id, _ in sent})).with_for_update()
+            select(User.id)
+            .where(User.id.in_({user_id for user_id, _, _ in sent}))
+            .with_for_update()
         )
     )
     rows = [
-        {
-            "user_id": user_id,
-            "kind": ActivityKind.REMINDER_SENT.value,
-            "stretch_id": stretch_id,
-            "at": now,
-        }
-        for user_id, stretch_id in sent
+        {"user_id": user_id, "kind": activity.value, "stretch_id": stretch_id, "at": now}
+        for user_id, activity, stretch_id in sent
         if user_id in still_here
     ]
     if rows:

@@ -1,4 +1,4 @@
-"""Rules of the reminder due queue: delivery kinds and states, and what a claim decides."""
+"""Rules of the reminder due queue: delivery states, and what a claim decides for each kind."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from bot.domain.schedule import catch_up_due, is_within_grace, next_due_at
 
 
 class DeliveryKind(StrEnum):
+    """Names of the stretch-card kinds, as ``deliveries.kind`` stores them. Every kind has such
+    a name (``bot.reminders.kinds``); a new kind declares its own and need not be listed here."""
+
     DAILY = "daily"
     SNOOZE = "snooze"
 
@@ -27,8 +30,9 @@ class DeliveryStatus(StrEnum):
 
 
 @dataclass(frozen=True)
-class DailyDecision:
-    """What to do with a claimed daily reminder: send it or not, and the next due to store."""
+class DueDecision:
+    """What to do with a claimed reminder of any kind: send it or not, and the next due to
+    store in its queue column (None clears it: nothing more of that kind is scheduled)."""
 
     send: bool
     next_due: datetime | None
@@ -41,17 +45,18 @@ def decide_daily(
     local_time: time | None,
     days: int,
     zone: str,
-) -> DailyDecision:
+) -> DueDecision:
     """Send once if missed by less than ``grace``; always move the queue into the future."""
     if local_time is None:
-        return DailyDecision(send=False, next_due=None)
+        return DueDecision(send=False, next_due=None)
     catch_up = catch_up_due(due_at, now, grace, local_time, days, ZoneInfo(zone))
-    return DailyDecision(send=catch_up.send, next_due=catch_up.next_due)
+    return DueDecision(send=catch_up.send, next_due=catch_up.next_due)
 
 
-def decide_snooze(due_at: datetime, now: datetime, grace: timedelta) -> bool:
-    """A snoozed reminder is sent once when due, unless it is older than the grace period."""
-    return is_within_grace(due_at, now, grace)
+def decide_once(due_at: datetime, now: datetime, grace: timedelta) -> DueDecision:
+    """A one-off reminder (a snooze) is sent once when due, unless it is older than the grace
+    period; either way its queue entry is cleared."""
+    return DueDecision(send=is_within_grace(due_at, now, grace), next_due=None)
 
 
 def schedule_from(now: datetime, local_time: time | None, days: int, zone: str) -> datetime | None:

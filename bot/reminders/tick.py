@@ -1,4 +1,8 @@
-"""One tick of the due queue: claim what is due, commit, send, record. Run every few seconds."""
+"""One tick of the due queue: claim what is due, commit, send, record. Run every few seconds.
+
+The tick knows no kind of reminder in particular: it claims, composes and records through the
+registered kinds (``bot.reminders.kinds``).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from telegram import InlineKeyboardMarkup
-
 from bot import metrics
 from bot.db.reminders import (
     ClaimedDelivery,
-    DueUser,
     claim_due_reminders,
     deactivate_users,
     finish_deliveries,
@@ -25,11 +26,9 @@ from bot.db.reminders import (
     release_pending,
     start_sending,
 )
-from bot.domain.precautions import EVERY_PRECAUTION, forbidden_for_stored
-from bot.domain.reminders import DeliveryKind, DeliveryStatus
+from bot.domain.reminders import DeliveryStatus
+from bot.reminders.kinds import ReminderKinds, standard_kinds
 from bot.reminders.sender import OutgoingMessage, ReminderSender, SendResult
-from bot.render.i18n import Catalogs
-from bot.render.stretch_card import render_reminder_card
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -38,7 +37,6 @@ log = logging.getLogger(__name__)
 MAX_CHUNK = 128
 # At shutdown, how long recording the outcomes of abandoned sends may take.
 RECORDING_SECONDS = 1.0
-
 
 
 @dataclass
@@ -60,19 +58,18 @@ class ReminderTicker:
         sender: ReminderSender,
         *,
         lease: timedelta,
-        catalogs: Catalogs | None = None,
+        kinds: ReminderKinds | None = None,
     ) -> None:
-        self._catalogs = catalogs or Catalogs()
         self._svc = services
         self._sender = sender
         self._lease = lease
+        self.kinds = standard_kinds(services) if kinds is None else kinds
         self._lock = asyncio.Lock()
         # Monotonic time of the last sign of life (a tick started, a chunk sent, a tick ended).
         self.last_progress: float | None = None
         self._stopping = False
         self._in_flight: set[asyncio.Future[SendResult]] = set()
         self._abandoned = False
-        self._cards: dict[tuple[str | None, DeliveryKind], tuple[str, InlineKeyboardMarkup]] = {}
 
     @property
     def grace(self) -> timedelta:
@@ -118,11 +115,12 @@ class ReminderTicker:
         self, chunk: Sequence[ClaimedDelivery]
     ) -> list[tuple[ClaimedDelivery, SendResult]] | None:
         """Send one chunk and return the outcomes; None when stopping before it went out."""
-        messages = {item.delivery_id: self._message_for(item) for item in chunk}
+        messages = await self._compose(chunk)
+        chunk = [item for item in chunk if item.delivery_id in messages]
         if not await self._sender.pace(item.chat_id for item in chunk):
             return None
         async with self._svc.transaction() as session:
-            mine = await start_sending(session, chunk, self._svc.clock.now())
+            mine = await start_sending(session, chunk, self._svc.clock.now(), kinds=self.kinds)
         held = [item for item in chunk if item.delivery_id in mine]
         sends = [
             asyncio.ensure_future(self._deliver(item, messages[item.delivery_id])) for item in held
@@ -183,45 +181,34 @@ class ReminderTicker:
         settings, now = self._svc.settings, self._svc.clock.now()
         async with self._svc.transaction() as session:
             recovered = await reclaim_abandoned(
-                session, now, lease=self._lease, grace=self.grace, limit=settings.claim_batch_size
-            )
-            claim = await claim_due_reminders(
                 session,
                 now,
-                limit=settings.claim_batch_size,
+                kinds=self.kinds,
+                lease=self._lease,
                 grace=self.grace,
-                choose_stretch=self._choose_stretch,
+                limit=settings.claim_batch_size,
+            )
+            claim = await claim_due_reminders(
+                session, now, kinds=self.kinds, limit=settings.claim_batch_size, grace=self.grace
             )
         metrics.REMINDERS_SKIPPED.inc(claim.skipped)
         metrics.REMINDERS_CLAIMED.inc(len(recovered) + len(claim.deliveries))
         return recovered + claim.deliveries
 
-    def _choose_stretch(self, user: DueUser, recent_ids: list[str]) -> str:
-        return self._svc.picker.pick(
-            forbidden=forbidden_for_stored(user.precaution_answers),
-            focus_areas=user.focus_areas,
-            level=user.level,
-            recent_ids=recent_ids,
-            rng=self._svc.rng,
-        ).id
-
-    def _message_for(self, item: ClaimedDelivery) -> OutgoingMessage:
-        text, keyboard = self._card(item.stretch_id, item.kind)
-        return OutgoingMessage(chat_id=item.chat_id, text=text, keyboard=keyboard)
-
-    def _card(self, stretch_id: str | None, kind: DeliveryKind) -> tuple[str, InlineKeyboardMarkup]:
-        """A reminder's text and buttons, rendered once per stretch and kind: the library does
-        not change while the bot runs, and the (immutable) keyboard can be shared."""
-        key = (stretch_id, kind)
-        card = self._cards.get(key)
-        if card is None:
-            t = self._catalogs.translator(None)
-            # A stretch the library no longer has: one safe under every precaution instead.
-            stretch = self._svc.stretches.get(stretch_id or "") or self._svc.picker.pick(
-                forbidden=EVERY_PRECAUTION, rng=self._svc.rng
-            )
-            card = self._cards[key] = render_reminder_card(t, stretch, kind)
-        return card
+    async def _compose(self, chunk: Sequence[ClaimedDelivery]) -> dict[int, OutgoingMessage]:
+        """Each delivery's message, by delivery id, from its kind. A kind that fails to compose
+        leaves its deliveries out: they stay pending and the lease hands them to a later tick."""
+        by_kind: dict[str, list[ClaimedDelivery]] = {}
+        for item in chunk:
+            by_kind.setdefault(item.kind, []).append(item)
+        messages: dict[int, OutgoingMessage] = {}
+        for name, items in by_kind.items():
+            try:
+                composed = await self.kinds[name].compose(items, self._svc)
+                messages.update(zip((item.delivery_id for item in items), composed, strict=True))
+            except Exception:
+                log.exception("could not compose %d %s reminders", len(items), name)
+        return messages
 
     async def _deliver(self, item: ClaimedDelivery, message: OutgoingMessage) -> SendResult:
         try:
@@ -251,6 +238,11 @@ class ReminderTicker:
             )
             await log_reminders_sent(
                 session,
-                [(c.user_id, c.stretch_id) for c, r in outcomes if r.status is DeliveryStatus.SENT],
+                [
+                    (c.user_id, activity, c.stretch_id)
+                    for c, r in outcomes
+                    if r.status is DeliveryStatus.SENT
+                    and (activity := self.kinds[c.kind].activity) is not None
+                ],
                 now,
             )

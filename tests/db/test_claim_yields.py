@@ -8,7 +8,8 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import User
-from bot.db.reminders import YIELD_EVERY, DueUser, claim_due_reminders
+from bot.db.reminders import YIELD_EVERY, claim_due_reminders
+from bot.reminders.kinds.stretch import DueUser, stretch_kinds
 
 NOW = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 
@@ -50,7 +51,7 @@ async def test_other_tasks_run_during_a_large_claim(
     watcher = asyncio.create_task(other_task())
     async with sessions() as session, session.begin():
         claim = await claim_due_reminders(
-            session, NOW, limit=users, grace=timedelta(hours=2), choose_stretch=choose
+            session, NOW, limit=users, grace=timedelta(hours=2), kinds=stretch_kinds(choose)
         )
     await watcher
     assert len(claim.deliveries) == users

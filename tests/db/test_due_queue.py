@@ -13,7 +13,6 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Delivery, User
 from bot.db.reminders import (
     ClaimedDelivery,
-    DueUser,
     claim_due_reminders,
     finish_deliveries,
     reclaim_abandoned,
@@ -22,6 +21,7 @@ from bot.db.reminders import (
 from bot.db.users import ensure_user, reminder_settings, reschedule
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
 from bot.domain.reminders import DeliveryKind, DeliveryStatus, may_receive_reminders
+from bot.reminders.kinds.stretch import DueUser, stretch_kinds
 
 NOW = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # a Monday
 GRACE = timedelta(hours=2)
@@ -30,6 +30,9 @@ LEASE = timedelta(minutes=5)
 
 def first_stretch(user: DueUser, recent: list[str]) -> str:
     return "glute-bridge"
+
+
+KINDS = stretch_kinds(first_stretch)
 
 
 async def add_user(
@@ -51,9 +54,7 @@ async def add_user(
 
 async def claim(sessions: async_sessionmaker[AsyncSession], now: datetime = NOW) -> list[int]:
     async with sessions() as session, session.begin():
-        claimed = await claim_due_reminders(
-            session, now, limit=500, grace=GRACE, choose_stretch=first_stretch
-        )
+        claimed = await claim_due_reminders(session, now, limit=500, grace=GRACE, kinds=KINDS)
     return sorted(c.user_id for c in claimed.deliveries)
 
 
@@ -103,7 +104,9 @@ async def test_the_claim_hands_each_users_safety_answers_to_the_chooser(
         return "glute-bridge"
 
     async with sessions() as session, session.begin():
-        await claim_due_reminders(session, NOW, limit=10, grace=GRACE, choose_stretch=remember)
+        await claim_due_reminders(
+            session, NOW, limit=10, grace=GRACE, kinds=stretch_kinds(remember)
+        )
     assert seen == {1: hip.code, 2: hip.code + 1}
 
 
@@ -117,9 +120,7 @@ async def test_downtime_within_grace_sends_once_late_older_is_skipped(
     await add_user(sessions, 3, due=NOW - timedelta(days=5, hours=3), at=time(4, 0))
 
     async with sessions() as session, session.begin():
-        result = await claim_due_reminders(
-            session, NOW, limit=500, grace=GRACE, choose_stretch=first_stretch
-        )
+        result = await claim_due_reminders(session, NOW, limit=500, grace=GRACE, kinds=KINDS)
     assert ([c.user_id for c in result.deliveries], result.skipped) == ([1], 2)
     assert await delivery_statuses(sessions) == {
         1: DeliveryStatus.PENDING.value,
@@ -140,9 +141,7 @@ async def test_snooze_is_sent_once_without_moving_the_daily_schedule(
     daily = NOW + timedelta(hours=20)
     await add_user(sessions, 1, due=daily, snooze=NOW - timedelta(seconds=1))
     async with sessions() as session, session.begin():
-        claimed = await claim_due_reminders(
-            session, NOW, limit=10, grace=GRACE, choose_stretch=first_stretch
-        )
+        claimed = await claim_due_reminders(session, NOW, limit=10, grace=GRACE, kinds=KINDS)
     assert [(c.user_id, c.kind) for c in claimed.deliveries] == [(1, DeliveryKind.SNOOZE)]
     user = await stored(sessions, 1)
     assert (user.snooze_due_at, user.next_due_at) == (None, daily)
@@ -155,9 +154,7 @@ async def test_a_crash_before_commit_loses_nothing(
     await add_user(sessions, 1, due=NOW - timedelta(seconds=1))
     with pytest.raises(RuntimeError):
         async with sessions() as session, session.begin():
-            await claim_due_reminders(
-                session, NOW, limit=10, grace=GRACE, choose_stretch=first_stretch
-            )
+            await claim_due_reminders(session, NOW, limit=10, grace=GRACE, kinds=KINDS)
             raise RuntimeError("process killed mid-tick")
     assert await claim(sessions) == [1]  # still due, claimed by the next tick
 
@@ -170,7 +167,9 @@ async def test_claimed_but_never_sent_is_recovered_after_the_lease(
 
     async def reclaim(now: datetime) -> list[ClaimedDelivery]:
         async with sessions() as session, session.begin():
-            return await reclaim_abandoned(session, now, lease=LEASE, grace=GRACE, limit=10)
+            return await reclaim_abandoned(
+                session, now, kinds=KINDS, lease=LEASE, grace=GRACE, limit=10
+            )
 
     assert await reclaim(NOW + timedelta(minutes=1)) == []  # its owner may still be sending
     [recovered] = await reclaim(NOW + timedelta(minutes=6))
@@ -188,7 +187,7 @@ async def test_abandoned_past_the_grace_is_skipped_not_sent(
     await claim(sessions)
     async with sessions() as session, session.begin():
         found = await reclaim_abandoned(
-            session, NOW + timedelta(hours=3), lease=LEASE, grace=GRACE, limit=10
+            session, NOW + timedelta(hours=3), kinds=KINDS, lease=LEASE, grace=GRACE, limit=10
         )
     assert found == []
     assert await delivery_statuses(sessions) == {1: DeliveryStatus.SKIPPED.value}
@@ -236,7 +235,7 @@ async def test_four_concurrent_tickers_claim_each_reminder_exactly_once(
             while True:
                 async with factory() as session, session.begin():
                     batch = await claim_due_reminders(
-                        session, NOW, limit=50, grace=GRACE, choose_stretch=first_stretch
+                        session, NOW, limit=50, grace=GRACE, kinds=KINDS
                     )
                 if not batch.deliveries:
                     return claimed
@@ -257,9 +256,7 @@ async def claim_deliveries(
     sessions: async_sessionmaker[AsyncSession], now: datetime = NOW
 ) -> list[ClaimedDelivery]:
     async with sessions() as session, session.begin():
-        claim = await claim_due_reminders(
-            session, now, limit=500, grace=GRACE, choose_stretch=first_stretch
-        )
+        claim = await claim_due_reminders(session, now, limit=500, grace=GRACE, kinds=KINDS)
     return claim.deliveries
 
 
@@ -269,11 +266,11 @@ async def test_a_delivery_killed_while_sending_is_never_sent_again(
     await add_user(sessions, 1, due=NOW - timedelta(seconds=1))
     claimed = await claim_deliveries(sessions)
     async with sessions() as session, session.begin():
-        assert await start_sending(session, claimed, NOW) == {claimed[0].delivery_id}
+        assert await start_sending(session, claimed, NOW, kinds=KINDS) == {claimed[0].delivery_id}
     # The process dies mid-request: Telegram may have the message.
     async with sessions() as session, session.begin():
         found = await reclaim_abandoned(
-            session, NOW + LEASE * 2, lease=LEASE, grace=GRACE, limit=10
+            session, NOW + LEASE * 2, kinds=KINDS, lease=LEASE, grace=GRACE, limit=10
         )
     assert found == []
     assert await delivery_statuses(sessions) == {1: DeliveryStatus.UNKNOWN.value}
@@ -286,11 +283,19 @@ async def test_a_slow_claimer_cannot_send_what_another_took_over(
     slow = await claim_deliveries(sessions)
     async with sessions() as session, session.begin():
         taken = await reclaim_abandoned(
-            session, NOW + LEASE * 2, lease=LEASE, grace=GRACE, limit=10, claimer="replica-2:42"
+            session,
+            NOW + LEASE * 2,
+            kinds=KINDS,
+            lease=LEASE,
+            grace=GRACE,
+            limit=10,
+            claimer="replica-2:42",
         )
     async with sessions() as session, session.begin():
-        assert await start_sending(session, slow, NOW) == set()  # its claim token is stale
-        assert await start_sending(session, taken, NOW) == {taken[0].delivery_id}
+        assert (
+            await start_sending(session, slow, NOW, kinds=KINDS) == set()
+        )  # its claim token is stale
+        assert await start_sending(session, taken, NOW, kinds=KINDS) == {taken[0].delivery_id}
     async with sessions() as session:
         assert await session.scalar(select(Delivery.claimed_by)) == "replica-2:42"
 
@@ -301,13 +306,13 @@ async def test_a_send_that_never_reached_telegram_goes_back_to_the_queue(
     await add_user(sessions, 1, due=NOW - timedelta(seconds=1))
     [claimed] = await claim_deliveries(sessions)
     async with sessions() as session, session.begin():
-        await start_sending(session, [claimed], NOW)
+        await start_sending(session, [claimed], NOW, kinds=KINDS)
         await finish_deliveries(
             session, [(claimed.delivery_id, DeliveryStatus.PENDING, None, 5)], NOW
         )
     async with sessions() as session, session.begin():
         [again] = await reclaim_abandoned(
-            session, NOW + LEASE * 2, lease=LEASE, grace=GRACE, limit=10
+            session, NOW + LEASE * 2, kinds=KINDS, lease=LEASE, grace=GRACE, limit=10
         )
     assert again.delivery_id == claimed.delivery_id
 
@@ -356,7 +361,7 @@ async def test_a_hold_placed_after_the_claim_cancels_the_delivery(
         assert user is not None
         user.on_hold_since = NOW  # a red-flag outcome lands between claim and send
     async with sessions() as session, session.begin():
-        sending = await start_sending(session, claimed, NOW)
+        sending = await start_sending(session, claimed, NOW, kinds=KINDS)
     assert sending == {c.delivery_id for c in claimed if c.user_id == 2}
     assert await delivery_statuses(sessions) == {
         1: DeliveryStatus.CANCELLED.value,

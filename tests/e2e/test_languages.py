@@ -3,12 +3,13 @@ a new language is only its catalogue file (a tiny test-only one here), no Python
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.sandbox.server import FakeBotApi
-from tests.e2e.conftest import Chat
+from tests.e2e.conftest import NO_TO_EVERY_SAFETY_QUESTION, Chat
 from tests.translations import write_locale
 
 SPEAKER = 515515  # a user whose Telegram is set to the test-only language "xx"
@@ -23,6 +24,8 @@ def settings_overrides(tmp_path: Path) -> dict[str, object]:
             "<b>What I can do</b>": "<b>Wat I kan doo</b>",
             "List the commands": "Lisst dee comandz",
             "🧘 Stretch now": "🧘 Strettsh nau",
+            "⏰ Time for your daily stretch!": "⏰ Tiem for yor dayli strettsh!",
+            "✅ Done": "✅ Dun",
         },
     )
     return {"LIMBER_LOCALE_DIR": str(locales)}
@@ -55,3 +58,17 @@ async def test_the_language_can_be_changed_in_settings(chat: Chat, api: FakeBotA
     assert "🧘" not in screen.text and (await chat.user()).language == "xx"
     welcome = await chat.say("/start")
     assert "🧘 Strettsh nau" in welcome[0].button_texts
+
+
+async def test_a_reminder_comes_in_the_users_language(chat: Chat, api: FakeBotApi) -> None:
+    speaker = Chat(api, chat.clock, chat.ticker, chat.services, chat_id=SPEAKER)
+    await api.send_user_message(SPEAKER, "/timezone UTC", language_code="xx")
+    await api.wait_for_bot_messages(SPEAKER, 2)
+    await speaker.answer_safety_questions(NO_TO_EVERY_SAFETY_QUESTION)
+    due = chat.clock.now() + timedelta(minutes=1)
+    await speaker.say(f"/time {due:%H:%M}", replies=2)
+    chat.clock.advance(timedelta(minutes=1))
+    assert (await chat.tick()).claimed == 1
+    card = speaker.last
+    assert card.text.startswith("⏰ Tiem for yor dayli strettsh!")
+    assert "✅ Dun" in card.button_texts

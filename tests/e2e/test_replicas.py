@@ -59,6 +59,7 @@ async def wait_until(condition, what: str, seconds: float) -> None:  # type: ign
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 async def test_three_workers_one_killed_every_reminder_sent_exactly_once(
     database_url: str, sessions: async_sessionmaker[AsyncSession], tmp_path: Path

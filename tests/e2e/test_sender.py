@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator, Callable
 
@@ -15,6 +16,7 @@ from bot.sandbox.server import FakeBotApi
 from bot.transport import AiohttpRequest
 
 CHAT = 77
+OTHER_CHAT = 78
 MESSAGE = OutgoingMessage(chat_id=CHAT, text="<b>Time to stretch</b>", keyboard=None)
 
 
@@ -22,19 +24,62 @@ async def no_sleep(_seconds: float) -> None:
     return None
 
 
+class ManualTime:
+    """A monotonic clock that moves only when the test advances it; a sleeper wakes once its
+    deadline has come. Shared by the sender and its rate limiter, as the real ones share
+    the event loop's time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._sleepers: list[tuple[float, asyncio.Future[None]]] = []
+        self._changed = asyncio.Event()
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        sleeper = (self.now + seconds, asyncio.get_running_loop().create_future())
+        self._sleepers.append(sleeper)
+        self._changed.set()
+        try:
+            await sleeper[1]
+        finally:
+            self._sleepers.remove(sleeper)
+
+    async def until_sleeping(self, count: int) -> list[float]:
+        """Wait until ``count`` tasks sleep; the instants they wait for."""
+        async with asyncio.timeout(10):  # a safety net against a hang, not a measurement
+            while len(self._sleepers) < count:
+                self._changed.clear()
+                await self._changed.wait()
+        return sorted(deadline for deadline, _ in self._sleepers)
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        for deadline, waiting in self._sleepers:
+            if deadline <= self.now and not waiting.done():
+                waiting.set_result(None)
+
+
 SenderFactory = Callable[..., ReminderSender]
 
 
 @pytest.fixture
 async def make_sender() -> AsyncIterator[SenderFactory]:
-    """Senders over real HTTP with limits off and no real sleeping; closed after the test."""
+    """Senders over real HTTP with limits off and no real sleeping (or sleeping on a manual
+    clock); closed after the test."""
     requests: list[AiohttpRequest] = []
 
-    def factory(base_url: str, token: str, *, read_timeout: float = 5.0) -> ReminderSender:
+    def factory(
+        base_url: str, token: str, *, read_timeout: float = 5.0, time: ManualTime | None = None
+    ) -> ReminderSender:
         request = AiohttpRequest(read_timeout=read_timeout, connect_timeout=1.0)
         requests.append(request)
         bot = Bot(token, base_url=f"{base_url}/bot", request=request)
-        return ReminderSender(bot, SendRateLimiter(None, None), sleep=no_sleep)
+        if time is None:
+            return ReminderSender(bot, SendRateLimiter(None, None), sleep=no_sleep)
+        limiter = SendRateLimiter(None, None, clock=time.monotonic, sleep=time.sleep)
+        return ReminderSender(bot, limiter, sleep=time.sleep)
 
     yield factory
     for request in requests:  # the bots were never initialized, so close the sessions here
@@ -68,15 +113,29 @@ async def test_server_errors_are_retried_until_sent(
 async def test_rate_limit_waits_and_pauses_everyone(
     api: FakeBotApi, make_sender: SenderFactory
 ) -> None:
-    api.fail_next("sendMessage", status=429, retry_after=3)
-    sender = make_sender(api.base_url, api.token)
-    result = await sender.send(MESSAGE)
-    assert (result.status, result.attempts, sender.rate_limited_count) == (
-        DeliveryStatus.SENT,
-        2,
-        1,
-    )
-    assert len(api.messages(CHAT)) == 1
+    api.register_chat(OTHER_CHAT)
+    api.fail_next("sendMessage", status=429, retry_after=3, chat_id=CHAT)
+    time = ManualTime()
+    sender = make_sender(api.base_url, api.token, time=time)
+
+    refused = asyncio.create_task(sender.send(MESSAGE))
+    assert await time.until_sleeping(1) == [3.0]  # it waits retry_after before trying again
+    # Telegram's flood control holds for the whole bot: a send to another chat waits too.
+    other = asyncio.create_task(sender.send(OutgoingMessage(OTHER_CHAT, "Hello", None)))
+    held = asyncio.create_task(time.until_sleeping(2))
+    await asyncio.wait((other, held), return_when=asyncio.FIRST_COMPLETED)
+    assert not other.done(), "a send to another chat went out during the pause"
+    assert await held == [3.0, 3.0]
+    assert [call.status for call in api.calls_to("sendMessage")] == [429]
+
+    time.advance(2.9)
+    assert await time.until_sleeping(2) == [3.0, 3.0]  # not yet
+    time.advance(0.1)
+    first, second = await refused, await other
+
+    assert (first.status, first.attempts, sender.rate_limited_count) == (DeliveryStatus.SENT, 2, 1)
+    assert (second.status, second.attempts) == (DeliveryStatus.SENT, 1)
+    assert [len(api.messages(chat)) for chat in (CHAT, OTHER_CHAT)] == [1, 1]
 
 
 async def test_accepted_but_unanswered_is_never_sent_twice(

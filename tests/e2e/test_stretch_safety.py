@@ -241,6 +241,8 @@ async def test_a_reminder_for_a_stretch_the_library_dropped_shows_a_safe_one(
     chat: Chat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As when a delivery was claimed (or recovered) with a stretch a newer release removed.
-    monkeypatch.setattr(chat.ticker, "_choose_stretch", lambda user, recent: "retired-stretch")
+    monkeypatch.setattr(
+        chat.ticker.kinds["daily"], "choose", lambda user, recent: "retired-stretch"
+    )
     [reminder] = await daily_reminders(chat, 1)
     assert not stretch_on(chat, reminder).movements & EVERY_PRECAUTION
