@@ -8,8 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.dialect import insert_for
 from bot.db.models import User
+from bot.domain.account import Account
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
-from bot.domain.reminders import ReminderSettings, next_daily_due
+from bot.domain.reminders import next_daily_due
 from bot.domain.schedule import EVERY_DAY
 
 
@@ -70,14 +71,24 @@ async def ensure_user(
     return user
 
 
-def reminder_settings(user: User) -> ReminderSettings:
-    return ReminderSettings(
+def account_of(user: User) -> Account:
+    """The row as the plain value the rest of the bot reads."""
+    return Account(
+        user_id=user.id,
+        language=user.language,
+        timezone=user.timezone,
         reminder_time=user.reminder_time,
-        days=user.reminder_days,
-        zone=user.timezone,
+        reminder_days=user.reminder_days,
+        focus_areas=tuple(user.focus_areas),
+        level=user.level,
         paused=user.paused,
         paused_until=user.paused_until,
-        on_hold=user.on_hold_since is not None,
+        on_hold_since=user.on_hold_since,
+        next_due_at=user.next_due_at,
+        snooze_due_at=user.snooze_due_at,
+        precautions=PrecautionAnswers.stored(user.precaution_answers),
+        active=user.active,
+        created_at=user.created_at,
     )
 
 
@@ -105,5 +116,5 @@ async def record_precaution_answer(
 
 def reschedule(user: User, now: datetime) -> None:
     """Recompute the user's place in the due queue after any change to their settings."""
-    user.next_due_at = next_daily_due(reminder_settings(user), now)
+    user.next_due_at = next_daily_due(account_of(user).reminder_settings, now)
     user.updated_at = now

@@ -13,7 +13,6 @@ class ActivityKind(StrEnum):
     DONE = "done"
     SKIPPED = "skipped"
     SNOOZED = "snoozed"
-    ANOTHER = "another"
     EASIER = "easier"
     HARDER = "harder"
 

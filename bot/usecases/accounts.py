@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import time
 
 from bot.db.models import User
-from bot.db.users import ensure_user, get_user, record_precaution_answer, reschedule
+from bot.db.users import account_of, ensure_user, get_user, record_precaution_answer, reschedule
 from bot.domain.account import Account
 from bot.domain.picking import toggle_area
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
@@ -15,26 +15,6 @@ from bot.domain.schedule import toggle_day
 from bot.services import Services
 
 Change = Callable[[User], None]
-
-
-def account_of(user: User) -> Account:
-    return Account(
-        user_id=user.id,
-        language=user.language,
-        timezone=user.timezone,
-        reminder_time=user.reminder_time,
-        reminder_days=user.reminder_days,
-        focus_areas=tuple(user.focus_areas),
-        level=user.level,
-        paused=user.paused,
-        paused_until=user.paused_until,
-        on_hold_since=user.on_hold_since,
-        next_due_at=user.next_due_at,
-        snooze_due_at=user.snooze_due_at,
-        precautions=PrecautionAnswers.stored(user.precaution_answers),
-        active=user.active,
-        created_at=user.created_at,
-    )
 
 
 async def find(svc: Services, user_id: int) -> Account | None:

@@ -8,13 +8,12 @@ from zoneinfo import ZoneInfo
 
 from bot.catalog.stretches import Stretch
 from bot.db import activity
-from bot.db.users import get_user, reschedule
+from bot.db.users import account_of, get_user, reschedule
 from bot.domain.account import Account
 from bot.domain.activity import ActivityKind, current_streak
 from bot.domain.picking import adjusted_level
 from bot.domain.precautions import Precaution, PrecautionAnswers, forbidden_movements, is_allowed
 from bot.services import Services
-from bot.usecases.accounts import account_of
 
 # Streaks look back this far: long enough for any streak worth celebrating.
 STREAK_LOOKBACK = timedelta(days=400)

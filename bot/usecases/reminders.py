@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db import activity
-from bot.db.users import get_user
+from bot.db.users import account_of, get_user
 from bot.domain.activity import ActivityKind
 from bot.domain.reminders import SnoozeRefusal, snooze_refusal
 from bot.domain.schedule import snooze_until
 from bot.services import Services
-from bot.usecases.accounts import account_of
 
 
 @dataclass(frozen=True)

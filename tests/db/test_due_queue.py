@@ -18,7 +18,7 @@ from bot.db.reminders import (
     reclaim_abandoned,
     start_sending,
 )
-from bot.db.users import ensure_user, reminder_settings, reschedule
+from bot.db.users import account_of, ensure_user, reschedule
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
 from bot.domain.reminders import DeliveryKind, DeliveryStatus, may_receive_reminders
 from bot.reminders.kinds.stretch import DueUser, stretch_kinds
@@ -346,7 +346,7 @@ async def test_no_reminder_of_any_kind_reaches_a_held_or_paused_user(
             assert user is not None
             user.on_hold_since = NOW - timedelta(hours=1) if on_hold else None
             user.paused, user.paused_until = paused, paused_until
-            expected = may_receive_reminders(reminder_settings(user), NOW)
+            expected = may_receive_reminders(account_of(user).reminder_settings, NOW)
     assert await claim(sessions) == ([1, 2] if expected else [])
 
 
