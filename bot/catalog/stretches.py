@@ -119,8 +119,10 @@ class Stretch(BaseModel):
     position: Position
     movements: Movements
     steps: tuple[Text, ...] = Field(min_length=3, max_length=8)
+    # The dose: one of a hold, a number of reps, or a time to keep a movement going.
     hold_seconds: int | None = Field(default=None, ge=5, le=180)
     reps: int | None = Field(default=None, ge=1, le=30)
+    duration_seconds: int | None = Field(default=None, ge=30, le=600)
     rounds: int = Field(default=1, ge=1, le=5)  # per side when sides is 'each'
     sides: Literal["each", "none"]
     cues: tuple[Text, ...] = Field(min_length=1, max_length=5)
@@ -156,8 +158,9 @@ class Stretch(BaseModel):
 
     @model_validator(mode="after")
     def _dose_is_hold_or_reps(self) -> Stretch:
-        if (self.hold_seconds is None) == (self.reps is None):
-            raise ValueError("give exactly one of hold_seconds or reps")
+        doses = (self.hold_seconds, self.reps, self.duration_seconds)
+        if sum(dose is not None for dose in doses) != 1:
+            raise ValueError("give exactly one of hold_seconds, reps or duration_seconds")
         if len(set(self.areas)) != len(self.areas):
             raise ValueError("areas are listed twice")
         if Equipment.NONE in self.equipment and len(self.equipment) > 1:

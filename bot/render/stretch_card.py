@@ -17,13 +17,19 @@ def describe_dose(stretch: Stretch) -> str:
     """Hold time or reps, sides and rounds, in one short line."""
     if stretch.hold_seconds is not None:
         dose = f"Hold {stretch.hold_seconds} s"
-    else:
+    elif stretch.reps is not None:
         dose = f"{stretch.reps} reps"
+    else:
+        dose = f"Keep going for {_minutes_or_seconds(stretch.duration_seconds or 0)}"
     if stretch.sides == "each":
         dose += " on each side"
     if stretch.rounds > 1:
         dose += f", {stretch.rounds} rounds"
     return dose
+
+
+def _minutes_or_seconds(seconds: int) -> str:
+    return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
 
 
 def render_stretch_card(stretch: Stretch, *, heading: str | None = None) -> str:
