@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from bot.catalog.loading import ContentError, load_yaml_model
+from bot.catalog.poses import Illustration
 
 Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)
 Sentence = Field(min_length=3, max_length=300)
@@ -132,6 +133,7 @@ class Stretch(BaseModel):
     harder: str = Sentence
     harder_movements: Movements
     sources: tuple[Text, ...] = Field(min_length=1)
+    illustration: Illustration
 
     @field_validator("movements", "easier_movements", "harder_movements")
     @classmethod
@@ -166,6 +168,25 @@ class Stretch(BaseModel):
         if Equipment.NONE in self.equipment and len(self.equipment) > 1:
             raise ValueError("equipment 'none' cannot be combined with other equipment")
         return self
+
+    @field_validator("illustration")
+    @classmethod
+    def _drawn_as_described(cls, drawn: Illustration, info: ValidationInfo) -> Illustration:
+        """The picture shows only equipment the card asks for and tints only its areas."""
+        equipment = {item.value for item in info.data.get("equipment", ())}
+        props = sorted({prop.kind.value for prop in drawn.props} - equipment)
+        if "equipment" in info.data and props:
+            raise ValueError(f"props {props} are not in the equipment")
+        areas = {area.value for area in info.data.get("areas", ())}
+        tinted = sorted({tint.area for tint in drawn.target} - areas)
+        if "areas" in info.data and tinted:
+            raise ValueError(f"target {tinted} is not among the stretch's areas")
+        return drawn
+
+    @property
+    def is_drill(self) -> bool:
+        """A movement repeated or kept going, rather than a position held."""
+        return self.hold_seconds is None
 
     def variant_movements(self, *, easier: bool) -> frozenset[Movement]:
         """What the easier or harder way of doing this stretch asks of the body."""

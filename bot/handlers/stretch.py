@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import InputFile, Update
+from telegram import InputFile, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
@@ -21,7 +20,7 @@ from bot.domain.picking import adjusted_level
 from bot.domain.precautions import forbidden_movements, is_allowed
 from bot.handlers.common import answer_quietly, current_user, drop_keyboard, reply
 from bot.render.callbacks import Action, decode, pattern
-from bot.render.illustrations import illustration_png
+from bot.render.illustrations import MediaKind
 from bot.render.precautions import Origin, render_question, render_variant_withheld
 from bot.render.redflags_buttons import resume_after_hold_keyboard
 from bot.render.stretch_card import (
@@ -78,31 +77,24 @@ async def send_stretch(update: Update, svc: Services, user: User) -> None:
 
 
 async def _send_illustration(update: Update, svc: Services, stretch: Stretch) -> None:
-    """The starting position as a picture; the card matters more, so a failure only logs."""
+    """The stretch's picture: a drill's loop, or a still of its start and end. The card
+    matters more, so a failure only logs."""
     chat = update.effective_chat
     if chat is None:
         return
-    position = stretch.position
-    known = svc.illustration_ids.get(position)
-    photo: str | InputFile
-    if known is not None:
-        photo = known
-    else:
-        # Drawing a picture takes ~20 ms of pure Python the first time: not on the event loop.
-        png = await asyncio.to_thread(illustration_png, position)
-        photo = InputFile(png, filename=f"{position.value}.png")
+    caption = illustration_caption(stretch)
+
+    async def send(kind: MediaKind, media: str | InputFile) -> Message:
+        if kind == "animation":
+            return await chat.send_animation(media, caption=caption, parse_mode=ParseMode.HTML)
+        return await chat.send_photo(media, caption=caption, parse_mode=ParseMode.HTML)
+
     try:
-        message = await chat.send_photo(
-            photo, caption=illustration_caption(stretch), parse_mode=ParseMode.HTML
-        )
+        await svc.illustrations.send(stretch, send)
     except Forbidden:
         raise
     except TelegramError as error:
-        log.warning("illustration for %s not sent: %s", position.value, error)
-        svc.illustration_ids.pop(position, None)  # a stale file id: upload again next time
-        return
-    if message.photo:
-        svc.illustration_ids[position] = message.photo[-1].file_id
+        log.warning("illustration for %s not sent: %s", stretch.id, error)
 
 
 async def stretch_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -40,6 +40,13 @@ def make(
             "easier": "Do less.",
             "harder": "Do more.",
             "sources": ["test"],
+            "illustration": {
+                "view": "side",
+                "target": [{"area": areas[0], "side": "near"}],
+                "arrow": "near_knee",
+                "start": {},
+                "end": {"near_leg": [90, 90, 0]},
+            },
         }
     )
 
