@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.catalog.poses import Pose, View
+from bot.catalog.poses import ArmAngles, LegAngles, Pose, View
 
 Point = tuple[float, float]
 
@@ -25,7 +25,6 @@ FOREARM = 36.0  # to the middle of the hand
 THIGH = 50.0
 SHIN = 47.0
 FOOT = 15.0  # ankle to toes
-SIDE_FOOT = FOOT
 FRONT_FOOT = 7.0  # a foot pointing at the viewer shows only its width
 HIP_HALF_WIDTH = 9.0  # front view: hip joints either side of the pelvis
 SHOULDER_HALF_WIDTH = 15.0
@@ -40,6 +39,7 @@ FOOT_WIDTH = 8.0
 UPPER_ARM_WIDTH = 11.0
 FOREARM_WIDTH = 9.5
 
+# The lengths forward kinematics keeps (the foot's depends on the view).
 SEGMENT_LENGTHS = {
     "lower_spine": LOWER_SPINE,
     "upper_spine": UPPER_SPINE,
@@ -142,7 +142,7 @@ def pose_body(pose: Pose, view: View) -> Body:
         foot = shin + turn * (90.0 - ankle_bend)
         knee = _along(hip_joint, thigh, THIGH)
         ankle = _along(knee, shin, SHIN)
-        toe = _along(ankle, foot, SIDE_FOOT if side_view else FRONT_FOOT)
+        toe = _along(ankle, foot, FOOT if side_view else FRONT_FOOT)
 
         shoulder_bend, elbow_bend = pose.arms[index]
         upper_arm = upper - 180.0 + turn * shoulder_bend
@@ -181,15 +181,16 @@ def interpolate(start: Pose, end: Pose, t: float) -> Pose:
     def mix(a: float, b: float) -> float:
         return a + (b - a) * t
 
-    def limb(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
-        return tuple(mix(x, y) for x, y in zip(a, b, strict=True))
+    def leg(a: LegAngles, b: LegAngles) -> LegAngles:
+        return (mix(a[0], b[0]), mix(a[1], b[1]), mix(a[2], b[2]))
 
-    legs = tuple(limb(a, b) for a, b in zip(start.legs, end.legs, strict=True))
-    arms = tuple(limb(a, b) for a, b in zip(start.arms, end.arms, strict=True))
+    def arm(a: ArmAngles, b: ArmAngles) -> ArmAngles:
+        return (mix(a[0], b[0]), mix(a[1], b[1]))
+
     return Pose(
         mix(start.trunk, end.trunk),
         mix(start.spine, end.spine),
         mix(start.neck, end.neck),
-        (legs[0], legs[1]),  # type: ignore[arg-type]
-        (arms[0], arms[1]),  # type: ignore[arg-type]
+        (leg(start.legs[0], end.legs[0]), leg(start.legs[1], end.legs[1])),
+        (arm(start.arms[0], end.arms[0]), arm(start.arms[1], end.arms[1])),
     )

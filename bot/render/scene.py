@@ -112,7 +112,7 @@ def scene(illustration: Illustration) -> Scene:
     return Scene(illustration, start, _anchored(end, placed), anchor, placed.anchor_at)
 
 
-def lowest(body: Body) -> float:
+def _lowest(body: Body) -> float:
     """The lowest edge of the drawn figure."""
     edges = [min(s.start[1], s.end[1]) - s.width / 2 for s in body.segments]
     return min(*edges, body.points["head"][1] - HEAD_RADIUS)
@@ -122,7 +122,7 @@ def _grounded(body: Body) -> Body:
     """Rest the figure on the floor (y = 0); a figure seen from above keeps its place."""
     if body.view.from_above:
         return body
-    return body.moved(0.0, -lowest(body))
+    return body.moved(0.0, -_lowest(body))
 
 
 def _anchored(body: Body, placed: Scene) -> Body:
