@@ -3,8 +3,9 @@
     .venv/bin/python -m bench [--quick] [--out results.json] [--no-postgres] [--profile]
 
 Runs the dispatch benchmark (10k due users twice, 100k once), the claim benchmark (10k due out
-of 1M, SQLite and PostgreSQL) and the start-up benchmark (``limber run`` with 1M users), then
-prints a summary table against the targets. ``--quick`` shrinks everything (a smoke test of the
+of 1M, SQLite and PostgreSQL), the start-up benchmark (``limber run`` with 1M users) and the
+stretch pictures (render all, cost per card once uploaded), then prints a summary table
+against the targets. ``--quick`` shrinks everything (a smoke test of the
 scripts, not a measurement). Results go to ``--out`` as JSON.
 """
 
@@ -97,6 +98,39 @@ def summary(results: dict[str, Any]) -> str:
             "",
             None,
         )
+    pictures = results.get("illustrations")
+    if pictures:
+        runs = pictures["render_runs"]
+        row(
+            f"render every picture from scratch ({pictures['stretches']} stills, "
+            f"{pictures['drills']} loops) and the contact sheet",
+            _span([run["seconds"] for run in runs], " s"),
+            "report",
+            None,
+        )
+        for kind, label in (("stills", "still (PNG)"), ("animations", "loop (GIF)")):
+            best = min(runs, key=lambda run: run[kind]["median_ms"])[kind]
+            row(
+                f"one {label}, {', '.join(best['pixels'])}",
+                f"{best['median_ms']} ms median, {best['median_bytes']:,} bytes "
+                f"({best['min_bytes']:,}-{best['max_bytes']:,})",
+                "",
+                None,
+            )
+        cards = pictures["per_card"]
+        row(
+            "a card's picture once uploaded (renders, uploads)",
+            f"{cards['cached_us_per_card']} us ({cards['cached_renders']}, "
+            f"{cards['uploads_after_the_first']})",
+            "no render, no upload",
+            cards["cached_renders"] == 0 and cards["uploads_after_the_first"] == 0,
+        )
+        lag = cards["event_loop_lag_while_rendering"]["max_ms"]
+        row("longest event-loop block while pictures render (worker thread)", f"{lag} ms",
+            "<= 100 ms", lag <= 100)  # fmt: skip
+        drawing = pictures["reminder_path_imports_that_draw"]
+        row("pictures drawn on the reminder path", "none" if not drawing else str(drawing),
+            "none", not drawing)  # fmt: skip
     return "\n".join(rows)
 
 
@@ -147,6 +181,10 @@ def main() -> None:
         results["startup"] = _part("startup", [*startup_args, "--seconds", seconds], workdir)[
             "startup"
         ]
+        sends = "2000" if args.quick else "20000"
+        results["illustrations"] = _part(
+            "illustrations", ["--repeat", "1" if args.quick else "2", "--sends", sends], workdir
+        )["illustrations"]
     results["seconds"] = round(time.monotonic() - started, 1)
     table = summary(results)
     results["summary"] = table

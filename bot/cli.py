@@ -1,4 +1,4 @@
-"""The ``limber`` command: run, worker, demo, db upgrade, db copy."""
+"""The ``limber`` command: run, worker, demo, db upgrade, db copy, illustrations."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -105,6 +106,27 @@ def command_db_copy(source: str, target: str, *, overwrite: bool) -> None:
     print("Copied. Point LIMBER_DATABASE_URL at the new database and start Limber.")
 
 
+def command_illustrations(settings: Settings, sheet: Path | None, out: Path | None) -> None:
+    """Draw the library's illustrations for review: a contact sheet, and or each picture."""
+    from bot.render.illustrations import contact_sheet_png, render_drawing
+
+    if sheet is None and out is None:
+        raise CliError("say what to write: --sheet FILE.png and/or --out FOLDER")
+    stretches = _load_content(settings).stretches.all()
+    try:
+        if sheet is not None:
+            sheet.write_bytes(contact_sheet_png(stretches))
+            print(f"{sheet}: contact sheet of {len(stretches)} stretches")
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            for stretch in stretches:
+                drawing = render_drawing(stretch)
+                (out / drawing.filename).write_bytes(drawing.content)
+            print(f"{out}: {len(stretches)} pictures")
+    except OSError as error:
+        raise CliError(f"cannot write: {error}") from error
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="limber", description="Limber, the mobility coach bot.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -119,6 +141,11 @@ def _parser() -> argparse.ArgumentParser:
     copy.add_argument("--to", dest="target", required=True, help="target database URL")
     copy.add_argument(
         "--overwrite", action="store_true", help="empty the target's tables before copying"
+    )
+    drawings = commands.add_parser("illustrations", help="draw the stretch pictures for review")
+    drawings.add_argument("--sheet", type=Path, help="write a contact sheet of every stretch (PNG)")
+    drawings.add_argument(
+        "--out", type=Path, help="write each stretch's picture (a drill's loop as a GIF) here"
     )
     return parser
 
@@ -138,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             command_run(settings, worker=args.command == "worker")
         elif args.command == "demo":
             command_demo(settings)
+        elif args.command == "illustrations":
+            command_illustrations(settings, args.sheet, args.out)
         elif args.db_command == "copy":
             command_db_copy(args.source, args.target, overwrite=args.overwrite)
         else:

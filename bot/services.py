@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.catalog import Catalog
 from bot.catalog.redflags import Checklist
-from bot.catalog.stretches import Position, StretchLibrary
+from bot.catalog.stretches import StretchLibrary
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.file_guard import DatabaseFileGuard
 from bot.domain.picking import StretchPicker
+from bot.illustration_files import IllustrationFiles
 
 
 @dataclass
@@ -25,13 +26,13 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     catalog: Catalog
     rng: Random = field(default_factory=Random)
-    # Telegram's file id for each uploaded illustration: uploaded once, then sent by reference.
-    illustration_ids: dict[Position, str] = field(default_factory=dict)
     database_guard: DatabaseFileGuard = field(default_factory=DatabaseFileGuard)
     picker: StretchPicker = field(init=False)
+    illustrations: IllustrationFiles = field(init=False)
 
     def __post_init__(self) -> None:
         self.picker = StretchPicker(self.catalog.stretches.all())
+        self.illustrations = IllustrationFiles(self.transaction, self.clock)
 
     @property
     def stretches(self) -> StretchLibrary:

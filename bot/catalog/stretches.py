@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from bot.catalog.loading import ContentError, validate_model
+from bot.catalog.poses import Illustration
 from bot.catalog.translations import overlay, read_yaml
 
 Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)
@@ -121,8 +122,10 @@ class Stretch(BaseModel):
     position: Position
     movements: Movements
     steps: tuple[Text, ...] = Field(min_length=3, max_length=8)
+    # The dose: one of a hold, a number of reps, or a time to keep a movement going.
     hold_seconds: int | None = Field(default=None, ge=5, le=180)
     reps: int | None = Field(default=None, ge=1, le=30)
+    duration_seconds: int | None = Field(default=None, ge=30, le=600)
     rounds: int = Field(default=1, ge=1, le=5)  # per side when sides is 'each'
     sides: Literal["each", "none"]
     cues: tuple[Text, ...] = Field(min_length=1, max_length=5)
@@ -132,6 +135,7 @@ class Stretch(BaseModel):
     harder: str = Sentence
     harder_movements: Movements
     sources: tuple[Text, ...] = Field(min_length=1)
+    illustration: Illustration
 
     @field_validator("movements", "easier_movements", "harder_movements")
     @classmethod
@@ -158,13 +162,33 @@ class Stretch(BaseModel):
 
     @model_validator(mode="after")
     def _dose_is_hold_or_reps(self) -> Stretch:
-        if (self.hold_seconds is None) == (self.reps is None):
-            raise ValueError("give exactly one of hold_seconds or reps")
+        doses = (self.hold_seconds, self.reps, self.duration_seconds)
+        if sum(dose is not None for dose in doses) != 1:
+            raise ValueError("give exactly one of hold_seconds, reps or duration_seconds")
         if len(set(self.areas)) != len(self.areas):
             raise ValueError("areas are listed twice")
         if Equipment.NONE in self.equipment and len(self.equipment) > 1:
             raise ValueError("equipment 'none' cannot be combined with other equipment")
         return self
+
+    @field_validator("illustration")
+    @classmethod
+    def _drawn_as_described(cls, drawn: Illustration, info: ValidationInfo) -> Illustration:
+        """The picture shows only equipment the card asks for and tints only its areas."""
+        equipment = {item.value for item in info.data.get("equipment", ())}
+        props = sorted({prop.kind.value for prop in drawn.props} - equipment)
+        if "equipment" in info.data and props:
+            raise ValueError(f"props {props} are not in the equipment")
+        areas = {area.value for area in info.data.get("areas", ())}
+        tinted = sorted({tint.area for tint in drawn.target} - areas)
+        if "areas" in info.data and tinted:
+            raise ValueError(f"target {tinted} is not among the stretch's areas")
+        return drawn
+
+    @property
+    def is_drill(self) -> bool:
+        """A movement repeated or kept going, rather than a position held."""
+        return self.hold_seconds is None
 
     def variant_movements(self, *, easier: bool) -> frozenset[Movement]:
         """What the easier or harder way of doing this stretch asks of the body."""

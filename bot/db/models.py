@@ -125,6 +125,19 @@ class AppState(Base):
     value: Mapped[str] = mapped_column(String(512))
 
 
+class UploadedFile(Base):
+    """Telegram's file id for a drawing the bot has uploaded, by the drawing's SHA-256: sent
+    by reference from then on. A changed drawing has a new digest, so it is uploaded again.
+    Nothing here is about a user."""
+
+    __tablename__ = "uploaded_files"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # photo | animation
+    file_id: Mapped[str] = mapped_column(String(255))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Check(Base):
     """A finished red-flag check: only its outcome tier and time, never the answers."""
 

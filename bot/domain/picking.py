@@ -11,6 +11,7 @@ from bot.domain.precautions import EVERY_PRECAUTION, is_allowed
 
 # How many of the most recent stretches to avoid repeating when there is choice.
 RECENT_WINDOW = 5
+MAX_LEVEL = 3
 
 
 class StretchPicker:
@@ -40,21 +41,18 @@ class StretchPicker:
         """Pick one stretch that uses none of the ``forbidden`` movements, relaxing the other
         filters in order until something is left.
 
-        Preference: in a focus area (when any are set), at or below the user's level, not
-        among the last few shown. Relaxed in this order: the level, then variety, then the
-        user's chosen focus (when every stretch of it is ruled out, or there is nothing
-        else). Safety is never relaxed.
+        Preference: at or below the user's level, in a focus area (when any are set), not
+        among the last few shown. Relaxed in this order: variety (a card at the user's level
+        comes back before anything harder is shown), then the focus, and only when nothing
+        safe is left at or below the level, the level, one step at a time. Safety is never
+        relaxed.
         """
         rng = rng or random.Random()
         recent = set(recent_ids[:RECENT_WINDOW])
-        for tier, avoid_recent in zip(
-            self._tiers_for(forbidden, frozenset(focus_areas), level),
-            (True, True, False, True, True, False),
-            strict=True,
-        ):
-            candidates = [s for s in tier if s.id not in recent] if avoid_recent else tier
-            if candidates:
-                return rng.choice(candidates)
+        for tier in self._tiers_for(forbidden, frozenset(focus_areas), level):
+            fresh = [s for s in tier if s.id not in recent]
+            if fresh or tier:
+                return rng.choice(fresh or list(tier))
         # Only reachable with movements beyond the precautions': the constructor checked
         # that some stretch survives every precaution at once.
         raise ValueError(f"no stretch avoids {sorted(m.value for m in forbidden)}")
@@ -62,29 +60,18 @@ class StretchPicker:
     def _tiers_for(
         self, forbidden: frozenset[Movement], focus: frozenset[str], level: int
     ) -> tuple[tuple[Stretch, ...], ...]:
+        """The candidates in order of preference: within each level cap (the user's own,
+        then each level above), those in focus, then every safe one."""
         key = (forbidden, focus, level)
         if key not in self._tiers:
             safe = tuple(s for s in self._stretches if is_allowed(s.movements, forbidden))
-            safe_at_level = tuple(s for s in safe if s.level <= level)
-            in_focus = tuple(s for s in safe if not focus or any(a in focus for a in s.areas))
-            at_level = tuple(s for s in in_focus if s.level <= level)
-            self._tiers[key] = (at_level, in_focus, in_focus, safe_at_level, safe, safe)
+            tiers: list[tuple[Stretch, ...]] = []
+            for cap in range(max(level, 1), MAX_LEVEL + 1):
+                within = tuple(s for s in safe if s.level <= cap)
+                in_focus = tuple(s for s in within if not focus or any(a in focus for a in s.areas))
+                tiers += [in_focus, within]
+            self._tiers[key] = tuple(tiers)
         return self._tiers[key]
-
-
-def pick_stretch(
-    stretches: Sequence[Stretch],
-    *,
-    forbidden: frozenset[Movement],
-    focus_areas: Collection[str] = (),
-    level: int = 1,
-    recent_ids: Sequence[str] = (),
-    rng: random.Random | None = None,
-) -> Stretch:
-    """One pick from ``stretches`` (see ``StretchPicker.pick``)."""
-    return StretchPicker(stretches).pick(
-        forbidden=forbidden, focus_areas=focus_areas, level=level, recent_ids=recent_ids, rng=rng
-    )
 
 
 def toggle_area(areas: Sequence[str], area: str) -> list[str]:

@@ -3,10 +3,9 @@ and resuming after a safety hold)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
-from telegram import CallbackQuery, InputFile, Update
+from telegram import CallbackQuery, InputFile, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CommandHandler
@@ -16,7 +15,7 @@ from bot.handlers.common import StaleButton, answer_quietly, drop_keyboard, repl
 from bot.handlers.context import LimberContext
 from bot.render.callbacks import Action, Callback
 from bot.render.i18n import text
-from bot.render.illustrations import illustration_png
+from bot.render.illustrations import MediaKind
 from bot.render.precautions import Origin, render_question, render_variant_withheld
 from bot.render.redflags_buttons import resume_after_hold_keyboard
 from bot.render.stretch_card import (
@@ -50,31 +49,24 @@ async def send_stretch(update: Update, context: LimberContext) -> None:
 
 
 async def _send_illustration(update: Update, context: LimberContext, stretch: Stretch) -> None:
-    """The starting position as a picture; the card matters more, so a failure only logs."""
+    """The stretch's picture: a drill's loop, or a still of its start and end. The card
+    matters more, so a failure only logs."""
     svc, chat = context.services, update.effective_chat
     if chat is None:
         return
-    position = stretch.position
-    known = svc.illustration_ids.get(position)
-    photo: str | InputFile
-    if known is not None:
-        photo = known
-    else:
-        # Drawing a picture takes ~20 ms of pure Python the first time: not on the event loop.
-        png = await asyncio.to_thread(illustration_png, position)
-        photo = InputFile(png, filename=f"{position.value}.png")
+    caption = illustration_caption(context.t, stretch)
+
+    async def send(kind: MediaKind, media: str | InputFile) -> Message:
+        if kind == "animation":
+            return await chat.send_animation(media, caption=caption, parse_mode=ParseMode.HTML)
+        return await chat.send_photo(media, caption=caption, parse_mode=ParseMode.HTML)
+
     try:
-        message = await chat.send_photo(
-            photo, caption=illustration_caption(context.t, stretch), parse_mode=ParseMode.HTML
-        )
+        await svc.illustrations.send(stretch, send)
     except Forbidden:
         raise
     except TelegramError as error:
-        log.warning("illustration for %s not sent: %s", position.value, error)
-        svc.illustration_ids.pop(position, None)  # a stale file id: upload again next time
-        return
-    if message.photo:
-        svc.illustration_ids[position] = message.photo[-1].file_id
+        log.warning("illustration for %s not sent: %s", stretch.id, error)
 
 
 def _in_their_language(context: LimberContext, stretch_id: str) -> Stretch | None:

@@ -23,14 +23,25 @@ def describe_dose(t: Translator, stretch: Stretch) -> str:
     """Hold time or reps, sides and rounds, in one short line."""
     if stretch.hold_seconds is not None:
         dose = t.gettext("Hold {seconds} s").format(seconds=stretch.hold_seconds)
+    elif stretch.reps is not None:
+        dose = t.ngettext("{reps} rep", "{reps} reps", stretch.reps).format(reps=stretch.reps)
     else:
-        dose = t.ngettext("{reps} rep", "{reps} reps", stretch.reps or 0).format(reps=stretch.reps)
+        dose = _keep_going(t, stretch.duration_seconds or 0)
     if stretch.sides == "each":
         dose = t.gettext("{dose} on each side").format(dose=dose)
     if stretch.rounds > 1:
         rounds = t.ngettext("{dose}, {rounds} round", "{dose}, {rounds} rounds", stretch.rounds)
         dose = rounds.format(dose=dose, rounds=stretch.rounds)
     return dose
+
+
+def _keep_going(t: Translator, seconds: int) -> str:
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return t.ngettext("Keep going for {n} min", "Keep going for {n} min", minutes).format(
+            n=minutes
+        )
+    return t.gettext("Keep going for {n} s").format(n=seconds)
 
 
 def render_stretch_card(t: Translator, stretch: Stretch, *, heading: str | None = None) -> str:

@@ -17,6 +17,7 @@ from bot.sandbox.errors import (
 )
 from bot.sandbox.formatting import EntityParseError, ParsedText, parse_html
 from bot.sandbox.markup import parse_reply_markup
+from bot.sandbox.media import inspect_animation, inspect_photo, photo_fits
 from bot.sandbox.models import (
     CallbackAnswer,
     JSONDict,
@@ -118,6 +119,7 @@ class BotApiMethods:
             "getMyCommands": self.get_my_commands,
             "deleteMyCommands": self.delete_my_commands,
             "sendPhoto": self.send_photo,
+            "sendAnimation": self.send_animation,
             "sendDocument": self.send_document,
             "sendChatAction": self.send_chat_action,
             "setWebhook": self.set_webhook,
@@ -186,9 +188,13 @@ class BotApiMethods:
     async def send_document(self, args: Args) -> JSONDict:
         return self._send_media(args, "document")
 
+    async def send_animation(self, args: Args) -> JSONDict:
+        return self._send_media(args, "animation")
+
     def _send_media(self, args: Args, kind: MessageKind) -> JSONDict:
         chat = self._target_chat(args)
         sent_file = self._input_file(args, kind)
+        kind = sent_file.kind  # an upload Telegram cannot play as an animation is a document
         caption = args.opt("caption", coerce_string)
         markup, keyboard = self._reply_markup(args, inline_only=False)
         message = self.world.record_sent(
@@ -402,21 +408,45 @@ class BotApiMethods:
             value = upload
         if not value.content:
             raise bad_request("file must be non-empty")
-        sent = SentFile(
-            f"sandbox-{kind}-{self.world.new_id()}",
-            value.filename,
-            value.content,
-            value.content_type,
-        )
+        sent = _uploaded(f"sandbox-{kind}-{self.world.new_id()}", value, kind)
         self.world.files[sent.file_id] = sent
         return sent
 
     def _file_reference(self, value: str, kind: MessageKind) -> SentFile:
         if value in self.world.files:
-            return self.world.files[value]  # resending by file_id
+            known = self.world.files[value]  # resending by file_id, as the same kind only
+            if known.kind != kind and known.url is None:
+                raise bad_request("type of file mismatch")
+            return known
         if value.startswith(("http://", "https://")):
-            return SentFile(f"sandbox-{kind}-{self.world.new_id()}", None, None, url=value)
+            return SentFile(
+                f"sandbox-{kind}-{self.world.new_id()}", None, None, url=value, kind=kind
+            )
         raise bad_request("wrong file identifier/HTTP URL specified")
+
+
+def _uploaded(file_id: str, upload: UploadedFile, kind: MessageKind) -> SentFile:
+    """What Telegram keeps of an upload: a photo must be an image within its limits; an
+    animation that is not a GIF or MP4 is delivered as a plain document."""
+    content = upload.content
+    if kind == "photo":
+        info = inspect_photo(content)
+        if info is None:
+            raise bad_request("IMAGE_PROCESS_FAILED")
+        if not photo_fits(info):
+            raise bad_request("PHOTO_INVALID_DIMENSIONS")
+        return SentFile(
+            file_id, upload.filename, content, info.mime_type, kind=kind,
+            width=info.width, height=info.height,
+        )  # fmt: skip
+    if kind == "animation":
+        animation = inspect_animation(content)
+        if animation is not None:
+            return SentFile(
+                file_id, upload.filename, content, animation.mime_type, kind=kind,
+                width=animation.width, height=animation.height, duration=animation.duration,
+            )  # fmt: skip
+    return SentFile(file_id, upload.filename, content, upload.content_type, kind="document")
 
 
 def _commands_key(args: Args) -> tuple[str, str]:

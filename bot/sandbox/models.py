@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 JSONDict = dict[str, Any]
 
-MessageKind = Literal["text", "photo", "document"]
+MessageKind = Literal["text", "photo", "document", "animation"]
 MessageAction = Literal["sent", "edited"]
 ChatType = Literal["private", "group", "supergroup", "channel"]
 
@@ -72,13 +72,18 @@ Keyboard = tuple[tuple[InlineButton, ...], ...]
 
 @dataclass(frozen=True, slots=True)
 class SentFile:
-    """A photo or document the bot sent; `content` is None when sent by URL."""
+    """A photo, animation or document the bot sent; `content` is None when sent by URL.
+    `kind` is what Telegram stored it as: its file id can be resent only as that kind."""
 
     file_id: str
     filename: str | None
     content: bytes | None
     mime_type: str | None = None
     url: str | None = None
+    kind: MessageKind = "document"
+    width: int = 0
+    height: int = 0
+    duration: int = 0
 
     @property
     def size(self) -> int:

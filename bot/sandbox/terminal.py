@@ -40,9 +40,15 @@ def format_message(message: SentMessage) -> str:
     """A bot message as plain text: file line, text, then numbered buttons."""
     lines: list[str] = []
     if message.file is not None:
-        label = "photo" if message.kind == "photo" else "file"
-        name = message.file.filename or message.file.url or message.file.file_id
-        lines.append(f"({label}: {name}, {message.file.size} bytes)")
+        sent = message.file
+        label = message.kind if message.kind in ("photo", "animation") else "file"
+        details = [sent.filename or sent.url or sent.file_id]
+        if sent.width and sent.height:
+            details.append(f"{sent.width}x{sent.height}")
+        if sent.duration:
+            details.append(f"{sent.duration} s")
+        details.append(f"{sent.size} bytes")
+        lines.append(f"({label}: {', '.join(details)})")
     if message.text:
         lines.append(message.text)
     if message.buttons:

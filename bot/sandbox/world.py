@@ -215,6 +215,8 @@ class World:
             body[entities_key] = list(message.entities)
         if message.file is not None:
             body[message.kind] = _file_json(message.kind, message.file)
+            if message.kind == "animation":  # Telegram sets both, for older clients
+                body["document"] = _file_json("document", message.file)
         if message.keyboard and message.reply_markup is not None:
             # Echo the bot's own button objects so extra fields (web_app, ...) survive.
             body["reply_markup"] = {"inline_keyboard": message.reply_markup["inline_keyboard"]}
@@ -516,9 +518,10 @@ def _file_json(kind: MessageKind, sent: SentFile) -> JSONDict | list[JSONDict]:
         "file_size": sent.size,
     }
     if kind == "photo":
-        # The sandbox does not decode images; clients only need the fields to exist.
-        return [{**common, "width": 0, "height": 0}]
+        return [{**common, "width": sent.width, "height": sent.height}]
     document = {**common, "mime_type": sent.mime_type or "application/octet-stream"}
     if sent.filename:
         document["file_name"] = sent.filename
+    if kind == "animation":
+        return {**document, "width": sent.width, "height": sent.height, "duration": sent.duration}
     return document

@@ -14,7 +14,7 @@ from sqlalchemy import delete, insert, select
 from bot.db.copy import CopyError, copy_database
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database
-from bot.db.models import Activity, AppState, Base, Check, Delivery, User
+from bot.db.models import Activity, AppState, Base, Check, Delivery, UploadedFile, User
 
 NOW = datetime(2026, 3, 29, 6, 30, 15, 123456, tzinfo=UTC)
 BERLIN_SUMMER = timezone(timedelta(hours=2))
@@ -126,7 +126,8 @@ def _rows() -> list[Any]:
         Check(id=5, user_id=1001, tier="none", checked_at=NOW - timedelta(days=10)),
     ]
     state = [AppState(key="webhook_secret", value="s3cret-Ünïcode")]
-    return [*activity, *deliveries, *checks, *state]
+    uploads = [UploadedFile(digest="ab" * 32, kind="photo", file_id="AgAC-1", uploaded_at=NOW)]
+    return [*activity, *deliveries, *checks, *state, *uploads]
 
 
 async def _fill(url: str) -> None:
@@ -179,7 +180,14 @@ async def _expect_same(source: str, target: str) -> None:
 
 
 def _counts() -> dict[str, int]:
-    return {"users": 2, "activity": 4, "deliveries": 2, "checks": 2, "app_state": 1}
+    return {
+        "users": 2,
+        "activity": 4,
+        "deliveries": 2,
+        "checks": 2,
+        "app_state": 1,
+        "uploaded_files": 1,
+    }
 
 
 @pytest.mark.postgres

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
+from PIL import Image
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
@@ -547,6 +551,104 @@ async def test_multipart_document_upload(api: FakeBotApi, client: RawClient) -> 
     assert long_caption.description == "Bad Request: message caption is too long"
 
 
+def _png(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 120, 90)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _gif(frames: int, centiseconds: int, size: tuple[int, int] = (24, 16)) -> bytes:
+    images = [Image.new("RGB", size, (40 * index % 256, 90, 200)) for index in range(frames)]
+    out = io.BytesIO()
+    images[0].save(
+        out, format="GIF", save_all=True, append_images=images[1:], duration=centiseconds * 10
+    )
+    return out.getvalue()
+
+
+async def _upload(client: RawClient, method: str, field: str, content: bytes, **params: str) -> Any:
+    form = aiohttp.FormData()
+    form.add_field("chat_id", str(CHAT))
+    for name, value in params.items():
+        form.add_field(name, value)
+    form.add_field(field, content, filename=f"upload.{field}")
+    return await client.form(method, form)
+
+
+async def test_a_photo_must_be_an_image_within_telegrams_limits(
+    api: FakeBotApi, client: RawClient
+) -> None:
+    await _user_said_hi(api)
+    sent = await _upload(client, "sendPhoto", "photo", _png(1094, 540), caption="Start, end")
+    assert sent.status == 200
+    assert [(p["width"], p["height"]) for p in sent.result["photo"]] == [(1094, 540)]
+    for content, error in [
+        (b"\x89PNG\r\n\x1a\n broken", "IMAGE_PROCESS_FAILED"),
+        (b"GIF89a-not-really", "IMAGE_PROCESS_FAILED"),
+        (_png(2100, 100), "PHOTO_INVALID_DIMENSIONS"),  # wider than 20 times its height
+    ]:
+        refused = await _upload(client, "sendPhoto", "photo", content)
+        assert refused.description == f"Bad Request: {error}"
+    assert len(api.messages(CHAT)) == 1
+
+
+async def test_send_animation_reads_the_gif_and_resends_by_file_id(
+    api: FakeBotApi, client: RawClient
+) -> None:
+    await _user_said_hi(api)
+    sent = await _upload(
+        client,
+        "sendAnimation",
+        "animation",
+        _gif(frames=24, centiseconds=13),  # 3.12 s
+        caption="<b>Cat-cow</b>",
+        parse_mode="HTML",
+    )
+    assert sent.status == 200
+    animation = sent.result["animation"]
+    assert (animation["width"], animation["height"], animation["duration"]) == (24, 16, 4)
+    assert animation["mime_type"] == "image/gif"
+    assert sent.result["document"]["file_id"] == animation["file_id"]  # both, as Telegram does
+    assert sent.result["caption"] == "Cat-cow"
+    [message] = api.messages(CHAT)
+    assert message.kind == "animation" and message.file is not None
+    assert message.file.duration == 4
+
+    again = await client.call("sendAnimation", chat_id=CHAT, animation=animation["file_id"])
+    assert again.status == 200 and again.result["animation"]["file_id"] == animation["file_id"]
+    assert api.messages(CHAT)[-1].file == message.file
+
+
+async def test_send_animation_refuses_what_telegram_refuses(
+    api: FakeBotApi, client: RawClient
+) -> None:
+    await _user_said_hi(api)
+    photo = (await _upload(client, "sendPhoto", "photo", _png(10, 10))).result
+    photo_id = photo["photo"][-1]["file_id"]
+    animation = (await _upload(client, "sendAnimation", "animation", _gif(2, 10))).result
+    animation_id = animation["animation"]["file_id"]
+
+    wrong_kind = await client.call("sendAnimation", chat_id=CHAT, animation=photo_id)
+    assert wrong_kind.description == "Bad Request: type of file mismatch"
+    wrong_way = await client.call("sendPhoto", chat_id=CHAT, photo=animation_id)
+    assert wrong_way.description == "Bad Request: type of file mismatch"
+    unknown = await client.call("sendAnimation", chat_id=CHAT, animation="no-such-file")
+    assert unknown.description == "Bad Request: wrong file identifier/HTTP URL specified"
+    missing = await client.call("sendAnimation", chat_id=CHAT)
+    assert missing.status == 400 and "animation" in (missing.description or "")
+    long_caption = await client.call(
+        "sendAnimation", chat_id=CHAT, animation=animation_id, caption="c" * 1025
+    )
+    assert long_caption.description == "Bad Request: message caption is too long"
+    empty = await _upload(client, "sendAnimation", "animation", b"")
+    assert empty.status == 400
+
+    # A file that is not a GIF or MP4 arrives as a plain document.
+    not_moving = await _upload(client, "sendAnimation", "animation", b"%PDF-1.4 ...")
+    assert "animation" not in not_moving.result and "document" in not_moving.result
+    assert api.messages(CHAT)[-1].kind == "document"
+
+
 async def test_commands_by_scope_and_language(api: FakeBotApi, client: RawClient) -> None:
     commands = [
         {"command": "start", "description": "Start"},
@@ -664,7 +766,14 @@ async def test_python_telegram_bot_round_trip(api: FakeBotApi) -> None:
 
         document = await bot.send_document(CHAT, InputFile(b"csv,data", filename="export.csv"))
         assert document.document is not None and document.document.file_name == "export.csv"
-        await bot.send_photo(CHAT, b"\x89PNG fake")
+        photo = await bot.send_photo(CHAT, _png(40, 30))
+        assert (photo.photo[-1].width, photo.photo[-1].height) == (40, 30)
+        with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
+            await bot.send_photo(CHAT, b"\x89PNG fake")
+        animation = await bot.send_animation(CHAT, _gif(frames=3, centiseconds=50))
+        assert animation.animation is not None and animation.document is not None
+        assert animation.animation.width == 24
+        assert animation.animation.duration in (2, timedelta(seconds=2))  # PTB's choice
 
         with pytest.raises(BadRequest, match="Message is not modified"):
             await bot.edit_message_text("Done ✅", chat_id=CHAT, message_id=sent.message_id)
@@ -686,7 +795,7 @@ async def test_python_telegram_bot_round_trip(api: FakeBotApi) -> None:
             await bot.send_message(CHAT, "hello?")
 
     texts = [m.text for m in api.history(CHAT)]
-    assert texts == ["Time to stretch & relax", "Done ✅", "", ""]
+    assert texts == ["Time to stretch & relax", "Done ✅", "", "", ""]  # document, photo, animation
     assert api.callback_answers[query_id].text == "Nice!"
 
 

@@ -90,3 +90,23 @@ def test_format_message_shows_files_and_numbered_buttons() -> None:
         file=SentFile("f1", "mydata.json", b"{}"),
     )
     assert format_message(message) == "(file: mydata.json, 2 bytes)\nYour data"
+
+
+def test_format_message_shows_an_animations_size_and_length() -> None:
+    gif = SentFile(
+        "a1", "cat-cow.gif", b"GIF89a", "image/gif", kind="animation", width=480, height=480,
+        duration=3,
+    )  # fmt: skip
+    message = SentMessage(
+        seq=1,
+        chat_id=CHAT,
+        message_id=4,
+        action="sent",
+        kind="animation",
+        text="Cat-cow",
+        raw_text="<b>Cat-cow</b>",
+        parse_mode="HTML",
+        date=0,
+        file=gif,
+    )
+    assert format_message(message) == "(animation: cat-cow.gif, 480x480, 3 s, 6 bytes)\nCat-cow"

@@ -5,9 +5,11 @@ from datetime import date
 
 import pytest
 
-from bot.catalog.stretches import Movement, Stretch
+from bot.catalog.stretches import Area, Movement, Stretch, load_stretches
+from bot.config import DEFAULT_CONTENT_DIR
 from bot.domain.activity import current_streak
-from bot.domain.picking import StretchPicker, adjusted_level, pick_stretch, toggle_area
+from bot.domain.picking import StretchPicker, adjusted_level, toggle_area
+from bot.domain.precautions import EVERY_PRECAUTION
 
 NOTHING: frozenset[Movement] = frozenset()
 
@@ -38,6 +40,13 @@ def make(
             "easier": "Do less.",
             "harder": "Do more.",
             "sources": ["test"],
+            "illustration": {
+                "view": "side",
+                "target": [{"area": areas[0], "side": "near"}],
+                "arrow": "near_knee",
+                "start": {},
+                "end": {"near_leg": [90, 90, 0]},
+            },
         }
     )
 
@@ -50,10 +59,14 @@ LIBRARY = [
 ]
 
 
+TWIST = frozenset({Movement.END_RANGE_TWIST})
+
+
 def picks(library: list[Stretch] = LIBRARY, **kwargs: object) -> set[str]:
     rng = random.Random(1)
     kwargs.setdefault("forbidden", NOTHING)
-    return {pick_stretch(library, rng=rng, **kwargs).id for _ in range(200)}  # type: ignore[arg-type]
+    picker = StretchPicker(library)
+    return {picker.pick(rng=rng, **kwargs).id for _ in range(200)}  # type: ignore[arg-type]
 
 
 def test_focus_area_and_level_are_respected() -> None:
@@ -66,9 +79,22 @@ def test_recent_stretches_are_avoided_when_there_is_choice() -> None:
 
 
 def test_filters_relax_instead_of_returning_nothing() -> None:
-    # Only "a" fits the focus and level, but it was just shown: stay in focus, go up a level.
-    assert picks(focus_areas=["glutes"], level=1, recent_ids=["a"]) == {"b"}
-    assert picks(recent_ids=["a", "b", "c", "d"]) == {"a", "b", "c", "d"}
+    # Only "a" fits the focus and level, but it was just shown: show it again rather than
+    # anything above the user's level.
+    assert picks(focus_areas=["glutes"], level=1, recent_ids=["a"]) == {"a"}
+    assert picks(recent_ids=["a", "b", "c", "d"]) == {"a", "c"}
+    assert picks(recent_ids=["a", "b", "c", "d"], level=3) == {"a", "b", "c", "d"}
+
+
+def test_the_level_is_left_only_when_nothing_safe_is_at_or_below_it() -> None:
+    # Every level-1 stretch twists: the next level up, never the hardest first.
+    library = [
+        make("twist", ("glutes",), 1, ("standing", "end_range_twist")),
+        make("calm-2", ("glutes",), 2),
+        make("calm-3", ("glutes",), 3),
+    ]
+    assert picks(library, forbidden=TWIST, level=1) == {"calm-2"}
+    assert picks(library, forbidden=TWIST, level=1, recent_ids=["calm-2"]) == {"calm-2"}
 
 
 def test_no_focus_means_any_area() -> None:
@@ -77,10 +103,9 @@ def test_no_focus_means_any_area() -> None:
 
 def test_empty_library_is_an_error() -> None:
     with pytest.raises(ValueError):
-        pick_stretch([], forbidden=NOTHING)
+        StretchPicker([])
 
 
-TWIST = frozenset({Movement.END_RANGE_TWIST})
 SAFETY_LIBRARY = [
     make("twist-glutes", ("glutes",), 1, ("standing", "end_range_twist")),
     make("twist-glutes-hard", ("glutes",), 3, ("standing", "end_range_twist")),
@@ -145,3 +170,20 @@ def test_the_chosen_focus_outlasts_variety() -> None:
 )
 def test_toggle_area(areas: list[str], area: str, expected: list[str]) -> None:
     assert toggle_area(areas, area) == expected
+
+
+def test_a_beginner_never_gets_a_harder_stretch_in_a_month_of_daily_picks() -> None:
+    """The real library: 30 days of picks, each avoiding the week's cards the way the bot
+    does, for every single focus area and no focus, with and without every precaution."""
+    library = load_stretches(DEFAULT_CONTENT_DIR / "stretches").all()
+    picker = StretchPicker(library)
+    rng = random.Random(7)
+    for forbidden in (NOTHING, EVERY_PRECAUTION):
+        for focus in [[], *([area.value] for area in Area)]:
+            shown: list[str] = []
+            for _ in range(30):
+                stretch = picker.pick(
+                    forbidden=forbidden, focus_areas=focus, level=1, recent_ids=shown[:7], rng=rng
+                )
+                assert stretch.level == 1, (focus, stretch.id, len(shown))
+                shown.insert(0, stretch.id)

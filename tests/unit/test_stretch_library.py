@@ -65,6 +65,8 @@ def _all_text(stretch: Stretch) -> list[str]:
 def _card_text(stretch: Stretch) -> str:
     """Roughly what the card shows: name, purpose, numbered steps, dose, cues, cautions."""
     dose = f"Hold {stretch.hold_seconds} s" if stretch.hold_seconds else f"{stretch.reps} reps"
+    if stretch.duration_seconds:
+        dose = f"Keep going for {stretch.duration_seconds} s"
     if stretch.sides == "each":
         dose += " each side"
     lines = [stretch.name, stretch.purpose]
@@ -122,6 +124,78 @@ def test_seed_exercises_keep_their_key_facts(library: StretchLibrary) -> None:
     warm_up = library.get("marching-warm-up")
     assert warm_up is not None and warm_up.level == 1
     assert any("warm" in cue.lower() for cue in warm_up.cues)
+
+
+# --- cards reviewed by a physiotherapist (issue 11) -----------------------------------------
+
+
+def _stretch(library: StretchLibrary, stretch_id: str) -> Stretch:
+    found = library.get(stretch_id)
+    assert found is not None, stretch_id
+    return found
+
+
+def _text(stretch: Stretch) -> str:
+    return " ".join([*stretch.steps, *stretch.cues, stretch.easier, stretch.harder]).lower()
+
+
+def test_no_variant_presses_on_a_knee(library: StretchLibrary) -> None:
+    harder = _stretch(library, "seated-figure-four").harder.lower()
+    assert "press" not in harder and "knee" not in harder
+    assert "hinge" in harder or "hold" in harder or "stay" in harder
+
+
+def test_the_deep_squat_holds_a_support_that_cannot_tip(library: StretchLibrary) -> None:
+    squat = _stretch(library, "deep-squat-hold")
+    assert "chair" not in squat.equipment and "chair" not in _text(squat)
+    assert "door frame" in squat.steps[0] and "cannot tip" in squat.steps[0]
+
+
+@pytest.mark.parametrize("stretch_id", ["seated-figure-four", "lying-figure-four"])
+def test_figure_four_cards_say_warm_up_first(library: StretchLibrary, stretch_id: str) -> None:
+    assert any("warm up first" in cue.lower() for cue in _stretch(library, stretch_id).cues)
+
+
+def test_the_warm_up_gives_one_dose(library: StretchLibrary) -> None:
+    warm_up = _stretch(library, "marching-warm-up")
+    assert (warm_up.duration_seconds, warm_up.reps, warm_up.hold_seconds) == (120, None, None)
+    times = re.findall(r"\b(?:a|one|few|two|three|\d+) (?:minutes?|min)\b", _text(warm_up))
+    assert times == ["two minutes"]
+
+
+def test_the_foot_turns_card_schedules_both_holds(library: StretchLibrary) -> None:
+    card = _stretch(library, "half-kneeling-hip-flexor-rotation")
+    assert card.rounds == 2 and card.sides == "each"  # foot in, then foot out, each leg
+    assert "inward" in _text(card) and "outward" in _text(card)
+
+
+def test_the_banded_kickback_finishes_one_side_first(library: StretchLibrary) -> None:
+    kickback = _text(_stretch(library, "banded-glute-kickback"))
+    assert "alternat" not in kickback and "every rep on this leg" in kickback
+
+
+def test_the_kneeling_wall_quad_says_when_to_move_on_to_it(library: StretchLibrary) -> None:
+    cues = _stretch(library, "kneeling-wall-quad").cues
+    assert any("only once" in cue and "easy" in cue for cue in cues)
+
+
+def test_the_glute_bridge_is_not_a_hip_flexor_stretch(library: StretchLibrary) -> None:
+    bridge = _stretch(library, "glute-bridge")
+    assert bridge.areas == (Area.GLUTES,)
+    assert "front of the hips" not in bridge.purpose
+
+
+@pytest.mark.parametrize(
+    "stretch_id", ["lying-strap-hamstring", "seated-chair-hamstring", "kneeling-hamstring-rock"]
+)
+def test_hamstring_stretches_leave_the_ankle_relaxed(
+    library: StretchLibrary, stretch_id: str
+) -> None:
+    stretch = _stretch(library, stretch_id)
+    instructions = " ".join([*stretch.steps, stretch.easier, stretch.harder]).lower()
+    for pulled in ("toes pointing up", "toes toward you", "toes of the", "its toes", "ball of"):
+        assert pulled not in instructions
+    assert "ankle relax" in _text(stretch).replace("relaxed", "relax")
 
 
 # --- movements, read as a physiotherapist would ----------------------------------------------
@@ -275,6 +349,18 @@ def test_a_valid_copy_loads(tmp_path: Path) -> None:
         (lambda data: data.update(movements=["standing"]), "movements"),
         (lambda data: data.pop("easier_movements"), "easier_movements"),
         (lambda data: data.update(harder_movements=[]), "harder_movements"),
+        (lambda data: data.pop("illustration"), "illustration"),
+        (lambda data: data["illustration"].update(view="top"), "illustration.view"),
+        (lambda data: data["illustration"].update(arrow="near_tail"), "illustration"),
+        (
+            lambda data: data["illustration"].update(end=data["illustration"]["start"]),
+            "illustration",
+        ),
+        (lambda data: data["illustration"]["end"].update(near_leg=[0, 200, 0]), "illustration"),
+        (lambda data: data["illustration"]["end"].update(left_leg=[0, 0, 0]), "illustration"),
+        (lambda data: data["illustration"].update(props=[{"kind": "chair"}]), "illustration"),
+        (lambda data: data["illustration"].update(props=[{"kind": "band"}]), "illustration"),
+        (lambda data: data["illustration"].update(target=[{"area": "quads"}]), "illustration"),
     ],
     ids=[
         "bad-level",
@@ -292,6 +378,15 @@ def test_a_valid_copy_loads(tmp_path: Path) -> None:
         "tags-contradict-the-position",
         "untagged-easier-variant",
         "untagged-harder-variant",
+        "no-illustration",
+        "unknown-view",
+        "arrow-on-no-body-point",
+        "nothing-moves",
+        "knee-bent-past-what-knees-do",
+        "front-view-limb-in-a-side-view",
+        "prop-not-in-the-equipment",
+        "band-without-ends",
+        "tint-outside-the-areas",
     ],
 )
 def test_a_bad_field_names_the_file_and_the_field(tmp_path: Path, change: Any, field: str) -> None:
@@ -331,7 +426,7 @@ def test_both_hold_and_reps_is_rejected(tmp_path: Path) -> None:
     data = _valid_data()
     data["hold_seconds"] = 30
     _write(tmp_path, "glute-bridge", data)
-    with pytest.raises(ContentError, match=r"glute-bridge\.yaml.*hold_seconds or reps"):
+    with pytest.raises(ContentError, match=r"glute-bridge\.yaml.*hold_seconds, reps or"):
         load_stretches(tmp_path)
 
 
