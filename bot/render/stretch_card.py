@@ -80,10 +80,14 @@ POSITION_NAMES = {
 
 
 def illustration_caption(t: Translator, stretch: Stretch) -> str:
-    position = t.gettext(POSITION_NAMES[stretch.position])
-    return f"<b>{escape(stretch.name)}</b>\n" + t.gettext("Starting position: {position}").format(
-        position=escape(position)
+    """Under the picture: a drill's loop shows the movement, a still its start (1) and end (2)."""
+    position = escape(t.gettext(POSITION_NAMES[stretch.position]))
+    how = (
+        t.gettext("The movement, from the starting position ({position}).")
+        if stretch.is_drill
+        else t.gettext("1: the starting position ({position}); 2: the stretch.")
     )
+    return f"<b>{escape(stretch.name)}</b>\n" + how.format(position=position)
 
 
 def render_variant(t: Translator, stretch: Stretch, *, easier: bool) -> str:

@@ -26,7 +26,7 @@ async def test_stretch_card_and_each_button(chat: Chat, api: FakeBotApi) -> None
     picture, card = await chat.say("/stretch", replies=2)
     assert picture.kind in ("photo", "animation") and picture.file is not None
     assert picture.text.startswith(card.text.split("\n")[0])  # captioned with the name
-    assert "Starting position:" in picture.text
+    assert "starting position" in picture.text
     assert card.text.count("\n1. ") == 1 and "Stop if:" in card.text
     assert card.button_texts == [
         "✅ Done",

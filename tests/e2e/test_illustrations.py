@@ -64,7 +64,7 @@ async def test_each_drawing_is_uploaded_once_then_sent_by_file_id_across_restart
     still = shown["Standing quad stretch"]
     assert still.kind == "photo" and still.file is not None
     assert (still.file.width, still.file.height) == (2 * PANEL + GAP, PANEL)
-    assert "Starting position: standing" in still.text
+    assert "1: the starting position (standing); 2: the stretch." in still.text
 
     engine = create_engine(sqlite_url)
     async with create_session_factory(engine)() as session:
