@@ -36,6 +36,7 @@ from bot.handlers import (
     stretch,
 )
 from bot.handlers.context import CONTEXT_TYPES, BotData, LimberContext
+from bot.illustration_files import IllustrationFiles
 from bot.observability import InstrumentedUpdateProcessor
 from bot.ratelimit import SendRateLimiter
 from bot.reminders.clock_watch import ClockWatch
@@ -169,6 +170,7 @@ def build_application(
     )
     application.bot_data.services = svc
     application.bot_data.catalogs = catalogs
+    application.bot_data.illustrations = IllustrationFiles(svc.transaction, svc.clock)
     app = LimberApp(application, svc, ticker, reminder_bot, contact)
     # Guards, in order: private chats only, flood control, who is talking.
     private_only.register(application)

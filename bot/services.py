@@ -16,7 +16,6 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.file_guard import DatabaseFileGuard
 from bot.domain.picking import StretchPicker
-from bot.illustration_files import IllustrationFiles
 
 
 @dataclass
@@ -28,11 +27,9 @@ class Services:
     rng: Random = field(default_factory=Random)
     database_guard: DatabaseFileGuard = field(default_factory=DatabaseFileGuard)
     picker: StretchPicker = field(init=False)
-    illustrations: IllustrationFiles = field(init=False)
 
     def __post_init__(self) -> None:
         self.picker = StretchPicker(self.catalog.stretches.all())
-        self.illustrations = IllustrationFiles(self.transaction, self.clock)
 
     @property
     def stretches(self) -> StretchLibrary:

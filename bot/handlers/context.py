@@ -9,6 +9,7 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 from bot.catalog import Content
 from bot.domain.account import Account
 from bot.domain.notices import NoticeThrottle
+from bot.illustration_files import IllustrationFiles
 from bot.render.i18n import Catalogs, Translator
 from bot.services import Services
 
@@ -18,6 +19,8 @@ class BotData:
 
     services: Services
     catalogs: Catalogs
+    # Each stretch's drawing, uploaded once (Telegram-facing, so not part of Services).
+    illustrations: IllustrationFiles
 
     def __init__(self) -> None:
         # Admin error notices: at most one per error type per admin in a while.

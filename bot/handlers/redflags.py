@@ -105,9 +105,7 @@ async def on_answer(update: Update, context: LimberContext) -> int:
     return ASKING
 
 
-async def _finish(
-    update: Update, context: LimberContext, outcome: Outcome, check: CheckId
-) -> None:
+async def _finish(update: Update, context: LimberContext, outcome: Outcome, check: CheckId) -> None:
     """Save the outcome once per check, hold reminders when care is advised, show the advice.
 
     The advice goes out as a new message, so it is the newest thing in the chat; then the

@@ -51,7 +51,7 @@ async def send_stretch(update: Update, context: LimberContext) -> None:
 async def _send_illustration(update: Update, context: LimberContext, stretch: Stretch) -> None:
     """The stretch's picture: a drill's loop, or a still of its start and end. The card
     matters more, so a failure only logs."""
-    svc, chat = context.services, update.effective_chat
+    chat = update.effective_chat
     if chat is None:
         return
     caption = illustration_caption(context.t, stretch)
@@ -62,7 +62,7 @@ async def _send_illustration(update: Update, context: LimberContext, stretch: St
         return await chat.send_photo(media, caption=caption, parse_mode=ParseMode.HTML)
 
     try:
-        await svc.illustrations.send(stretch, send)
+        await context.bot_data.illustrations.send(stretch, send)
     except Forbidden:
         raise
     except TelegramError as error:

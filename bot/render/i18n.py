@@ -74,8 +74,7 @@ class Catalogs:
     def languages(self) -> tuple[str, ...]:
         """English and every language with a compiled catalogue, sorted."""
         found = {
-            path.parent.parent.name
-            for path in self.directory.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")
+            path.parent.parent.name for path in self.directory.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")
         }
         return tuple(sorted(found | {SOURCE_LANGUAGE}))
 

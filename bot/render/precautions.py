@@ -158,12 +158,16 @@ def render_question(
         for answer, label in labels.items()
     ]
     if origin is Origin.FIRST_RUN:
-        intro = t.gettext(
-            "🛡 <b>Before I pick your stretch: {total} quick safety questions.</b>"
-        ).format(total=total) + "\n" + t.gettext(
-            "Your answers only decide which stretches I leave out, and you can change them any "
-            "time in /settings. Not sure, or rather not say? Tap <b>Skip</b> and I'll leave "
-            "those stretches out to be safe."
+        intro = (
+            t.gettext(
+                "🛡 <b>Before I pick your stretch: {total} quick safety questions.</b>"
+            ).format(total=total)
+            + "\n"
+            + t.gettext(
+                "Your answers only decide which stretches I leave out, and you can change them any "
+                "time in /settings. Not sure, or rather not say? Tap <b>Skip</b> and I'll leave "
+                "those stretches out to be safe."
+            )
         )
         return f"{intro}\n\n{question}", InlineKeyboardMarkup([answers_row])
     back = InlineKeyboardButton(t.gettext("⬅️ Back"), callback_data=encode(Action.SAFETY_MENU))

@@ -115,9 +115,9 @@ def same_day_line(t: Translator, emergency: EmergencyNumber | None) -> str:
     helpline = emergency.helpline if emergency else None
     if helpline is None:
         return t.gettext("📞 Call your doctor's same-day service, or go to an urgent care centre.")
-    return t.gettext(
-        "📞 Call <b>{number}</b> ({name}), or your doctor's same-day service."
-    ).format(number=_esc(helpline.number), name=_esc(helpline.name))
+    return t.gettext("📞 Call <b>{number}</b> ({name}), or your doctor's same-day service.").format(
+        number=_esc(helpline.number), name=_esc(helpline.name)
+    )
 
 
 def render_symptom_reply(

@@ -44,8 +44,9 @@ def command_menu(t: Translator) -> list[tuple[str, str]]:
 def render_welcome(t: Translator, first_name: str | None) -> str:
     name = escape(first_name) if first_name else t.gettext("there")
     return (
-        t.gettext("Hi {name}! I'm <b>Limber</b>, your pocket coach for hips and lower back.")
-        .format(name=name)
+        t.gettext(
+            "Hi {name}! I'm <b>Limber</b>, your pocket coach for hips and lower back."
+        ).format(name=name)
         + "\n\n• "
         + t.gettext(
             "Tap <b>Stretch now</b> (or send /stretch) for one short stretch with clear steps."

@@ -559,5 +559,3 @@ def test_catch_up_never_floods_and_never_schedules_the_past() -> None:
 def test_catch_up_zero_grace_never_sends_late() -> None:
     result = catch_up_due(DUE, utc(2026, 1, 8, 7, 30), timedelta(0), time(7, 30), EVERY_DAY, LONDON)
     assert result == CatchUp(False, utc(2026, 1, 9, 7, 30))
-
-
