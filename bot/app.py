@@ -23,6 +23,7 @@ from bot.handlers import (
     admin,
     errors,
     fallback,
+    feedback,
     flood,
     identity,
     membership,
@@ -50,7 +51,17 @@ from bot.transport import AiohttpRequest, ApiContact
 
 log = logging.getLogger(__name__)
 
-FEATURES = (start, stretch, precautions, settings, reminders, privacy, membership, admin)
+FEATURES = (
+    start,
+    stretch,
+    feedback,
+    precautions,
+    settings,
+    reminders,
+    privacy,
+    membership,
+    admin,
+)
 
 PtbApplication = Application[Any, LimberContext, Any, Any, BotData, Any]
 

@@ -39,7 +39,8 @@ class Base(DeclarativeBase):
 
 class User(Base):
     """A Telegram user (private chat) and their settings. Of their health, only the answers to
-    the three stretch safety questions."""
+    the three stretch safety questions (and, in their own tables, how stretches felt and which
+    ones they stopped)."""
 
     __tablename__ = "users"
 
@@ -54,6 +55,9 @@ class User(Base):
     reminder_days: Mapped[int] = mapped_column(SmallInteger, default=EVERY_DAY)
     focus_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     level: Mapped[int] = mapped_column(SmallInteger, default=1)
+    # The user's own level for some body areas ({area: level}), moved by "Too easy" and "Too
+    # hard"; an area without an entry is at `level`. None until the first such answer.
+    area_levels: Mapped[dict[str, int] | None] = mapped_column(JSON, default=None)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # False once the user blocks the bot; reminders stop until they come back.
@@ -172,3 +176,32 @@ class Activity(Base):
     kind: Mapped[str] = mapped_column(String(20))
     stretch_id: Mapped[str | None] = mapped_column(String(40), default=None)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StretchFeedback(Base):
+    """How a stretch felt: the answer's kind and when the stretch was done, nothing more (never
+    where or how it hurt). Keyed by the time the question was asked, so a repeated press of
+    the same button stores nothing new."""
+
+    __tablename__ = "stretch_feedback"
+    __table_args__ = (UniqueConstraint("user_id", "stretch_id", "asked_at"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    stretch_id: Mapped[str] = mapped_column(String(40))
+    feeling: Mapped[str] = mapped_column(String(10))  # see domain.feedback.Feeling
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StoppedStretch(Base):
+    """A stretch that hurt the user: never picked for them again until they bring it back."""
+
+    __tablename__ = "stopped_stretches"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    stretch_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    stopped_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -89,6 +89,7 @@ def account_of(user: User) -> Account:
         precautions=PrecautionAnswers.stored(user.precaution_answers),
         active=user.active,
         created_at=user.created_at,
+        area_levels=dict(user.area_levels or {}),
     )
 
 

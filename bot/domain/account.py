@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from bot.domain.precautions import PrecautionAnswers
@@ -28,6 +29,8 @@ class Account:
     precautions: PrecautionAnswers
     active: bool
     created_at: datetime
+    # The user's own level for some body areas; the others are at `level`.
+    area_levels: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def on_hold(self) -> bool:

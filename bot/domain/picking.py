@@ -4,7 +4,7 @@ level."""
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from bot.catalog.stretches import Movement, Stretch
 from bot.domain.precautions import EVERY_PRECAUTION, is_allowed
@@ -12,11 +12,22 @@ from bot.domain.precautions import EVERY_PRECAUTION, is_allowed
 # How many of the most recent stretches to avoid repeating when there is choice.
 RECENT_WINDOW = 5
 MAX_LEVEL = 3
+# Distinct (safety, focus, levels) combinations whose tiers are kept; past it the cache starts
+# over, so per-area levels cannot grow it without bound.
+MAX_CACHED_TIERS = 4096
+
+TierKey = tuple[frozenset[Movement], frozenset[str], int, frozenset[tuple[str, int]]]
+
+
+def level_for(stretch: Stretch, area_levels: Mapping[str, int], default: int) -> int:
+    """The user's level for a stretch: the lowest of their levels for the areas it works
+    (an area without its own level is at ``default``), so it never outpaces any of them."""
+    return min(area_levels.get(area, default) for area in stretch.areas)
 
 
 class StretchPicker:
     """Picks stretches from one library; the safety, focus and level filters are worked out
-    once per (forbidden movements, focus areas, level) and kept, since reminders pick
+    once per (forbidden movements, focus areas, levels) and kept, since reminders pick
     thousands of times in a row."""
 
     def __init__(self, stretches: Sequence[Stretch]) -> None:
@@ -25,9 +36,7 @@ class StretchPicker:
         self._stretches = tuple(stretches)
         if not any(is_allowed(s.movements, EVERY_PRECAUTION) for s in self._stretches):
             raise ValueError("no stretch is safe under every precaution")
-        self._tiers: dict[
-            tuple[frozenset[Movement], frozenset[str], int], tuple[tuple[Stretch, ...], ...]
-        ] = {}
+        self._tiers: dict[TierKey, tuple[tuple[Stretch, ...], ...]] = {}
 
     def pick(
         self,
@@ -35,7 +44,9 @@ class StretchPicker:
         forbidden: frozenset[Movement],
         focus_areas: Collection[str] = (),
         level: int = 1,
+        area_levels: Mapping[str, int] | None = None,
         recent_ids: Sequence[str] = (),
+        stopped_ids: Collection[str] = (),
         rng: random.Random | None = None,
     ) -> Stretch:
         """Pick one stretch that uses none of the ``forbidden`` movements, relaxing the other
@@ -45,33 +56,51 @@ class StretchPicker:
         among the last few shown. Relaxed in this order: variety (a card at the user's level
         comes back before anything harder is shown), then the focus, and only when nothing
         safe is left at or below the level, the level, one step at a time. Safety is never
-        relaxed.
+        relaxed, and a stretch the user stopped (it hurt) is never picked.
+
+        ``level`` is the user's overall level; ``area_levels`` their own level for some body
+        areas (from "Too easy" and "Too hard"), which wins for the stretches working them.
         """
         rng = rng or random.Random()
         recent = set(recent_ids[:RECENT_WINDOW])
-        for tier in self._tiers_for(forbidden, frozenset(focus_areas), level):
-            fresh = [s for s in tier if s.id not in recent]
-            if fresh or tier:
-                return rng.choice(fresh or list(tier))
-        # Only reachable with movements beyond the precautions': the constructor checked
-        # that some stretch survives every precaution at once.
-        raise ValueError(f"no stretch avoids {sorted(m.value for m in forbidden)}")
+        stopped = set(stopped_ids)
+        levels = frozenset((area_levels or {}).items())
+        for tier in self._tiers_for(forbidden, frozenset(focus_areas), level, levels):
+            allowed = [s for s in tier if s.id not in stopped] if stopped else list(tier)
+            fresh = [s for s in allowed if s.id not in recent]
+            if fresh or allowed:
+                return rng.choice(fresh or allowed)
+        # Only reachable with movements beyond the precautions' or with every safe stretch
+        # stopped: the constructor checked that some stretch survives every precaution.
+        raise NothingToPick(f"no stretch avoids {sorted(m.value for m in forbidden)}")
 
     def _tiers_for(
-        self, forbidden: frozenset[Movement], focus: frozenset[str], level: int
+        self,
+        forbidden: frozenset[Movement],
+        focus: frozenset[str],
+        level: int,
+        area_levels: frozenset[tuple[str, int]],
     ) -> tuple[tuple[Stretch, ...], ...]:
-        """The candidates in order of preference: within each level cap (the user's own,
-        then each level above), those in focus, then every safe one."""
-        key = (forbidden, focus, level)
+        """The candidates in order of preference: within each level cap (the user's own for
+        the stretch's areas, then each step above), those in focus, then every safe one."""
+        key = (forbidden, focus, level, area_levels)
         if key not in self._tiers:
+            if len(self._tiers) >= MAX_CACHED_TIERS:
+                self._tiers.clear()
             safe = tuple(s for s in self._stretches if is_allowed(s.movements, forbidden))
+            levels = dict(area_levels)
+            own = {s.id: level_for(s, levels, max(level, 1)) for s in safe}
             tiers: list[tuple[Stretch, ...]] = []
-            for cap in range(max(level, 1), MAX_LEVEL + 1):
-                within = tuple(s for s in safe if s.level <= cap)
+            for above in range(MAX_LEVEL):
+                within = tuple(s for s in safe if s.level <= own[s.id] + above)
                 in_focus = tuple(s for s in within if not focus or any(a in focus for a in s.areas))
                 tiers += [in_focus, within]
             self._tiers[key] = tuple(tiers)
         return self._tiers[key]
+
+
+class NothingToPick(ValueError):
+    """No stretch is left: every safe one is ruled out or stopped."""
 
 
 def toggle_area(areas: Sequence[str], area: str) -> list[str]:

@@ -13,7 +13,9 @@ from telegram.ext import Application, CommandHandler
 from bot.catalog.stretches import Stretch
 from bot.handlers.common import StaleButton, answer_quietly, drop_keyboard, reply, routed
 from bot.handlers.context import LimberContext
+from bot.handlers.feedback import ask_feedback
 from bot.render.callbacks import Action, Callback
+from bot.render.feedback import NOTHING_LEFT
 from bot.render.i18n import text
 from bot.render.illustrations import MediaKind
 from bot.render.precautions import Origin, render_question, render_variant_withheld
@@ -45,7 +47,10 @@ async def send_stretch(update: Update, context: LimberContext) -> None:
     elif isinstance(offer, practice.Shown):
         stretch = _in_their_language(context, offer.stretch.id) or offer.stretch
         await _send_illustration(update, context, stretch)
-        await reply(update, render_stretch_card(t, stretch), stretch_card_keyboard(t, stretch))
+        card = render_stretch_card(t, stretch, hold_seconds=offer.hold_seconds)
+        await reply(update, card, stretch_card_keyboard(t, stretch))
+    elif isinstance(offer, practice.NothingLeft):
+        await reply(update, text(t, NOTHING_LEFT))
 
 
 async def _send_illustration(update: Update, context: LimberContext, stretch: Stretch) -> None:
@@ -111,7 +116,7 @@ async def done(
     await answer_quietly(query, text(context.t, LOGGED))
     await drop_keyboard(query)
     if streak is not None:
-        await reply(update, render_done(context.t, streak))
+        await ask_feedback(update, context, [stretch.id], lead=render_done(context.t, streak))
 
 
 async def easier_or_harder(

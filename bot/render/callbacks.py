@@ -62,6 +62,14 @@ class Action(StrEnum):
     # Start screen
     STRETCH_NOW = "sn"
     SET_REMINDER = "sr"
+    # "How did that feel?" after a stretch or a session, and "It hurt": where, then how
+    FEEL = "fe"
+    FEEL_SESSION = "fg"
+    PAIN_PLACE = "pp"
+    PAIN_KIND = "pk"
+    # Stopped stretches (/stopped): bring one, or all, back
+    BRING_BACK = "bb"
+    BRING_BACK_ALL = "ba"
 
 
 ArgCheck = Callable[[str], bool]
@@ -90,6 +98,13 @@ CLOCK_TIME = _pattern(r"(?:[01][0-9]|2[0-3])[0-5][0-9]")
 ZONE_NAME = _pattern(r"[A-Za-z][A-Za-z0-9_+\-/]{0,49}")
 WORD = _pattern(r"[A-Za-z][A-Za-z_]{0,29}")
 MESSAGE_ID = _number(1, 2**31 - 1)
+# When a question was asked: Unix seconds in base 36.
+STAMP = _pattern(r"[0-9a-z]{1,7}")
+# A feedback button's answer and the pain questions' answers: one letter each, so the longest
+# stretch id still fits (see render.feedback for what they stand for).
+FEELING = _one_of("g", "e", "h", "x")
+PAIN_PLACE = _one_of("a", "j", "b", "l")
+PAIN_KIND = _one_of("m", "s", "p", "n", "w", "x")
 
 
 @dataclass(frozen=True)
@@ -155,6 +170,15 @@ ARG_SPECS: dict[Action, ArgSpec] = {
     Action.SAFETY_ANSWER: ArgSpec((WORD, _one_of("y", "n", "s"), _one_of("f", "s"))),
     Action.STRETCH_NOW: NO_ARGS,
     Action.SET_REMINDER: NO_ARGS,
+    Action.FEEL: ArgSpec((STRETCH_ID, STAMP, FEELING)),
+    # (library fingerprint, two base-36 digits per stretch's index in it, stamp, answer)
+    Action.FEEL_SESSION: ArgSpec(
+        (_pattern(r"[0-9a-f]{4}"), _pattern(r"(?:[0-9a-z]{2}){1,12}"), STAMP, FEELING)
+    ),
+    Action.PAIN_PLACE: ArgSpec((STRETCH_ID, STAMP, PAIN_PLACE)),
+    Action.PAIN_KIND: ArgSpec((STRETCH_ID, STAMP, PAIN_PLACE, PAIN_KIND)),
+    Action.BRING_BACK: ArgSpec((STRETCH_ID,)),
+    Action.BRING_BACK_ALL: NO_ARGS,
 }
 
 

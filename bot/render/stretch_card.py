@@ -19,10 +19,11 @@ from bot.render.redflags_buttons import start_check_button
 MAX_MESSAGE_CHARS = 4096
 
 
-def describe_dose(t: Translator, stretch: Stretch) -> str:
-    """Hold time or reps, sides and rounds, in one short line."""
+def describe_dose(t: Translator, stretch: Stretch, hold_seconds: int | None = None) -> str:
+    """Hold time or reps, sides and rounds, in one short line; ``hold_seconds`` is the user's
+    own hold when it has grown past the card's."""
     if stretch.hold_seconds is not None:
-        dose = t.gettext("Hold {seconds} s").format(seconds=stretch.hold_seconds)
+        dose = t.gettext("Hold {seconds} s").format(seconds=hold_seconds or stretch.hold_seconds)
     elif stretch.reps is not None:
         dose = t.ngettext("{reps} rep", "{reps} reps", stretch.reps).format(reps=stretch.reps)
     else:
@@ -44,8 +45,12 @@ def _keep_going(t: Translator, seconds: int) -> str:
     return t.gettext("Keep going for {n} s").format(n=seconds)
 
 
-def render_stretch_card(t: Translator, stretch: Stretch, *, heading: str | None = None) -> str:
-    """The card text in Telegram HTML; every piece of content is escaped."""
+def render_stretch_card(
+    t: Translator, stretch: Stretch, *, heading: str | None = None, hold_seconds: int | None = None
+) -> str:
+    """The card text in Telegram HTML; every piece of content is escaped. Only the on-demand
+    card passes the user's own ``hold_seconds``: reminder cards are cached per stretch and
+    language, so they show the card's hold."""
     lines: list[str] = []
     if heading:
         lines.append(escape(heading))
@@ -54,7 +59,7 @@ def render_stretch_card(t: Translator, stretch: Stretch, *, heading: str | None 
     lines.append("")
     lines.extend(f"{number}. {escape(step)}" for number, step in enumerate(stretch.steps, 1))
     lines.append("")
-    lines.append(f"⏱ <b>{escape(describe_dose(t, stretch))}</b>")
+    lines.append(f"⏱ <b>{escape(describe_dose(t, stretch, hold_seconds))}</b>")
     lines.extend(f"💡 {escape(cue)}" for cue in stretch.cues)
     lines.append("")
     lines.append(t.gettext("⚠️ <b>Stop if:</b>"))

@@ -28,6 +28,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("pause", N_("Pause daily reminders")),
     ("resume", N_("Resume daily reminders")),
     ("redflags", N_("Check symptoms that need a doctor")),
+    ("stopped", N_("Stretches left out because they hurt")),
     ("mydata", N_("See and export what Limber stores about you")),
     ("forget", N_("Delete everything Limber stores about you")),
     ("about", N_("What Limber is and is not")),

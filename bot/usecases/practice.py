@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 from bot.catalog.stretches import Stretch
 from bot.db import activity
+from bot.db.feedback import answers_about, stopped_stretches
 from bot.db.users import account_of, get_user, reschedule
 from bot.domain.account import Account
 from bot.domain.activity import ActivityKind, current_streak
-from bot.domain.picking import adjusted_level
+from bot.domain.feedback import hold_steps, personal_hold
+from bot.domain.picking import NothingToPick, adjusted_level
 from bot.domain.precautions import Precaution, PrecautionAnswers, forbidden_movements, is_allowed
 from bot.services import Services
 
@@ -35,9 +37,16 @@ class AskPrecaution:
 @dataclass(frozen=True)
 class Shown:
     stretch: Stretch
+    # The user's own hold for it (it grows over weeks of "Good"); None for a drill.
+    hold_seconds: int | None = None
 
 
-StretchOffer = OnHold | AskPrecaution | Shown
+@dataclass(frozen=True)
+class NothingLeft:
+    """Every stretch safe for the user is one they stopped."""
+
+
+StretchOffer = OnHold | AskPrecaution | Shown | NothingLeft
 
 
 async def next_stretch(svc: Services, user_id: int) -> StretchOffer | None:
@@ -55,15 +64,25 @@ async def next_stretch(svc: Services, user_id: int) -> StretchOffer | None:
         if unasked is not None:
             return AskPrecaution(unasked, account.precautions)
         recent = (await activity.recent_stretches(session, [user_id], now)).get(user_id, [])
-        stretch = svc.picker.pick(
-            forbidden=forbidden_movements(account.precautions),
-            focus_areas=account.focus_areas,
-            level=account.level,
-            recent_ids=recent,
-            rng=svc.rng,
-        )
+        stopped = (await stopped_stretches(session, [user_id])).get(user_id, set())
+        try:
+            stretch = svc.picker.pick(
+                forbidden=forbidden_movements(account.precautions),
+                focus_areas=account.focus_areas,
+                level=account.level,
+                area_levels=account.area_levels,
+                recent_ids=recent,
+                stopped_ids=stopped,
+                rng=svc.rng,
+            )
+        except NothingToPick:
+            return NothingLeft()
         await activity.log_activity(session, user_id, ActivityKind.SHOWN, now, stretch.id)
-        return Shown(stretch)
+        hold = stretch.hold_seconds
+        if hold is not None:
+            answers = await answers_about(session, user_id, [stretch.id])
+            hold = personal_hold(hold, hold_steps(answers.get(stretch.id, [])))
+        return Shown(stretch, hold)
 
 
 async def record_done(svc: Services, user_id: int, stretch_id: str) -> int | None:

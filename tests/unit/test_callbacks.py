@@ -37,6 +37,11 @@ SAMPLE_ARGS: dict[Action, tuple[str, ...]] = {
     Action.FORGET_CONFIRM: ("12345",),
     Action.SAFETY_QUESTION: ("hip",),
     Action.SAFETY_ANSWER: ("bone", "n", "f"),
+    Action.FEEL: ("pigeon-pose", "tk2x9q1", "x"),
+    Action.FEEL_SESSION: ("0f3a", "000a1b", "tk2x9q1", "g"),
+    Action.PAIN_PLACE: ("pigeon-pose", "tk2x9q1", "l"),
+    Action.PAIN_KIND: ("pigeon-pose", "tk2x9q1", "l", "n"),
+    Action.BRING_BACK: ("pigeon-pose",),
 }
 
 
@@ -53,6 +58,12 @@ def test_every_action_has_an_argument_spec() -> None:
 def test_longest_stretch_id_fits() -> None:
     data = encode(Action.ANOTHER, "x" * 40)
     assert len(data.encode()) <= MAX_BYTES
+
+
+def test_the_longest_pain_answer_and_session_feedback_fit() -> None:
+    # A seven-digit stamp reaches 2084; a session of twelve stretches.
+    assert encode(Action.PAIN_KIND, "x" * 40, "zzzzzzz", "l", "n")
+    assert encode(Action.FEEL_SESSION, "ffff", "zz" * 12, "zzzzzzz", "h")
 
 
 def test_too_long_is_refused_at_encode_time() -> None:

@@ -8,7 +8,7 @@ import pytest
 from bot.catalog.stretches import Area, Movement, Stretch, load_stretches
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.domain.activity import current_streak
-from bot.domain.picking import StretchPicker, adjusted_level, toggle_area
+from bot.domain.picking import NothingToPick, StretchPicker, adjusted_level, toggle_area
 from bot.domain.precautions import EVERY_PRECAUTION
 
 NOTHING: frozenset[Movement] = frozenset()
@@ -187,3 +187,34 @@ def test_a_beginner_never_gets_a_harder_stretch_in_a_month_of_daily_picks() -> N
                 )
                 assert stretch.level == 1, (focus, stretch.id, len(shown))
                 shown.insert(0, stretch.id)
+
+
+def test_an_areas_own_level_wins_for_the_stretches_working_it() -> None:
+    library = [
+        make("glutes-1", ("glutes",), 1),
+        make("glutes-2", ("glutes",), 2),
+        make("quads-1", ("quads",), 1),
+        make("quads-2", ("quads",), 2),
+        make("both-2", ("glutes", "quads"), 2),
+    ]
+    # Glutes moved up a level ("Too easy"): their level-2 stretch comes in, quads' does not,
+    # and a stretch working both goes at the pace of the lower of the two.
+    assert picks(library, level=1, area_levels={"glutes": 2}) == {"glutes-1", "glutes-2", "quads-1"}
+    # Recently shown at the old level: the next one is the harder one.
+    assert picks(
+        library, level=1, area_levels={"glutes": 2}, focus_areas=["glutes"], recent_ids=["glutes-1"]
+    ) == {"glutes-2"}
+    # An area moved down stays below the overall level.
+    assert picks(library, level=2, area_levels={"quads": 1}) == {"glutes-1", "glutes-2", "quads-1"}
+
+
+def test_a_stopped_stretch_is_never_picked() -> None:
+    # Even when it is the only one in focus and at the level: another area or level instead.
+    assert "a" not in picks(focus_areas=["glutes"], level=1, stopped_ids=["a"])
+    assert picks(focus_areas=["glutes"], level=1, stopped_ids=["a"]) == {"c"}
+
+
+def test_nothing_left_when_every_safe_stretch_is_stopped() -> None:
+    picker = StretchPicker(LIBRARY)
+    with pytest.raises(NothingToPick):
+        picker.pick(forbidden=NOTHING, stopped_ids=["a", "b", "c", "d"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,9 +11,11 @@ from sqlalchemy.orm import QueryableAttribute
 from telegram import InlineKeyboardMarkup
 
 from bot.db.activity import recent_stretches
+from bot.db.feedback import stopped_stretches
 from bot.db.models import User
 from bot.db.reminders import Chooser, ClaimedDelivery, DueRow
 from bot.domain.activity import ActivityKind
+from bot.domain.picking import NothingToPick
 from bot.domain.precautions import EVERY_PRECAUTION, forbidden_for_stored
 from bot.domain.reminders import DeliveryKind, DueDecision, decide_daily, decide_once
 from bot.reminders.kinds.base import ReminderKind
@@ -36,6 +38,9 @@ class DueUser:
     focus_areas: list[str]
     level: int
     precaution_answers: int
+    area_levels: dict[str, int] = field(default_factory=dict)
+    # Stretches that hurt them (loaded for the batch by the chooser): never sent.
+    stopped: frozenset[str] = frozenset()
 
 
 # (due user, stretch ids shown to them lately, newest first) -> the stretch id to send.
@@ -47,13 +52,23 @@ def picker_chooser(services: Services) -> StretchChooser:
     saw lately."""
 
     def choose(user: DueUser, recent_ids: list[str]) -> str:
-        return services.picker.pick(
-            forbidden=forbidden_for_stored(user.precaution_answers),
-            focus_areas=user.focus_areas,
-            level=user.level,
-            recent_ids=recent_ids,
-            rng=services.rng,
-        ).id
+        def pick(stopped: frozenset[str]) -> str:
+            return services.picker.pick(
+                forbidden=forbidden_for_stored(user.precaution_answers),
+                focus_areas=user.focus_areas,
+                level=user.level,
+                area_levels=user.area_levels,
+                recent_ids=recent_ids,
+                stopped_ids=stopped,
+                rng=services.rng,
+            ).id
+
+        try:
+            return pick(user.stopped)
+        except NothingToPick:
+            # They stopped every stretch safe for them: the claim must not fail for the whole
+            # batch, so this one reminder ignores the stops (/stretch says so instead).
+            return pick(frozenset())
 
     return choose
 
@@ -69,6 +84,7 @@ class StretchReminder(ReminderKind[DueUser]):
         User.focus_areas,
         User.level,
         User.precaution_answers,
+        User.area_levels,
     )
     activity = ActivityKind.REMINDER_SENT
 
@@ -98,14 +114,23 @@ class StretchReminder(ReminderKind[DueUser]):
             focus_areas=list(row[6] or []),
             level=row[7],
             precaution_answers=row[8],
+            area_levels=dict(row[9] or {}),
         )
 
     async def chooser(
         self, session: AsyncSession, due: Sequence[DueUser], now: datetime
     ) -> Chooser[DueUser]:
-        recent = await recent_stretches(session, [user.user_id for user in due], now)
+        ids = [user.user_id for user in due]
+        recent = await recent_stretches(session, ids, now)
+        stopped = await stopped_stretches(session, ids)
         choose = self.choose
-        return lambda user: choose(user, recent.get(user.user_id, []))
+
+        def chosen(user: DueUser) -> str:
+            if user.user_id in stopped:
+                user = replace(user, stopped=frozenset(stopped[user.user_id]))
+            return choose(user, recent.get(user.user_id, []))
+
+        return chosen
 
     async def compose(
         self, deliveries: Sequence[ClaimedDelivery], services: Services

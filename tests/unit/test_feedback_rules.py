@@ -1,0 +1,138 @@
+"""The rules behind "How did that feel?": level moves per area, hold progression, pain triage."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from bot.domain.feedback import (
+    Answered,
+    Feeling,
+    PainKind,
+    PainOutcome,
+    PainPlace,
+    hold_steps,
+    levels_after,
+    personal_hold,
+    triage,
+)
+
+GOOD, EASY, HARD, HURT = Feeling.GOOD, Feeling.TOO_EASY, Feeling.TOO_HARD, Feeling.HURT
+
+
+@pytest.mark.parametrize(
+    ("levels", "default", "areas", "feeling", "expected"),
+    [
+        # An area without its own level starts from the user's overall level.
+        ({}, 1, ["glutes"], EASY, {"glutes": 2}),
+        ({}, 2, ["glutes"], HARD, {"glutes": 1}),
+        # One step per answer, each area once even when two stretches work it.
+        ({"glutes": 1}, 1, ["glutes", "glutes", "quads"], EASY, {"glutes": 2, "quads": 2}),
+        # Bounded to 1..3.
+        ({"glutes": 3}, 1, ["glutes"], EASY, {"glutes": 3}),
+        ({"glutes": 1}, 3, ["glutes"], HARD, {"glutes": 1}),
+        # Other areas keep their level; Good and It hurt move nothing.
+        ({"quads": 3}, 1, ["glutes"], EASY, {"quads": 3, "glutes": 2}),
+        ({"quads": 2}, 1, ["quads"], GOOD, {"quads": 2}),
+        ({}, 1, ["quads"], HURT, {}),
+    ],
+)
+def test_too_easy_and_too_hard_move_each_area_one_step(
+    levels: dict[str, int],
+    default: int,
+    areas: list[str],
+    feeling: Feeling,
+    expected: dict[str, int],
+) -> None:
+    assert levels_after(levels, default, areas, feeling) == expected
+
+
+DAY = date(2026, 1, 5)
+
+
+def on(days: int, feeling: Feeling) -> Answered:
+    return Answered(DAY + timedelta(days=days), feeling)
+
+
+@pytest.mark.parametrize(
+    ("history", "steps"),
+    [
+        ([], 0),
+        # Three good days over a week: one step.
+        ([on(0, GOOD), on(3, GOOD), on(7, GOOD)], 1),
+        # Three good days, but all within a week: not yet.
+        ([on(0, GOOD), on(2, GOOD), on(6, GOOD)], 0),
+        # The same day twice counts once.
+        ([on(0, GOOD), on(0, GOOD), on(8, GOOD)], 0),
+        # Two steps after two such weeks, then capped.
+        ([on(d, GOOD) for d in (0, 4, 8, 12, 16, 20)], 2),
+        ([on(d, GOOD) for d in range(0, 80, 4)], 2),
+        # Too hard takes a step back and restarts the count.
+        ([on(0, GOOD), on(4, GOOD), on(8, GOOD), on(9, HARD)], 0),
+        ([*[on(d, GOOD) for d in (0, 4, 8, 12, 16, 20)], on(21, HARD), on(22, GOOD)], 1),
+        # Too easy neither earns nor costs a step.
+        ([on(0, GOOD), on(4, EASY), on(8, GOOD)], 0),
+        # Once it hurt, never above the card, before or after.
+        ([on(0, GOOD), on(4, GOOD), on(8, GOOD), on(9, HURT)], 0),
+        ([on(0, HURT), *[on(d, GOOD) for d in range(1, 60, 3)]], 0),
+    ],
+)
+def test_holds_grow_after_good_weeks_never_after_it_hurt(
+    history: list[Answered], steps: int
+) -> None:
+    assert hold_steps(history) == steps
+    assert hold_steps(list(reversed(history))) == steps  # order of storage does not matter
+
+
+@pytest.mark.parametrize(
+    ("card", "steps", "hold"),
+    [(20, 0, 20), (20, 1, 30), (20, 2, 45), (30, 1, 45), (30, 2, 60), (45, 2, 60), (60, 1, 60)],
+)
+def test_the_hold_climbs_the_ladder_and_stops_at_its_top(card: int, steps: int, hold: int) -> None:
+    assert personal_hold(card, steps) == hold
+
+
+def test_a_card_longer_than_the_ladder_keeps_its_own_hold() -> None:
+    assert personal_hold(90, 2) == 90
+
+
+REASSURE = PainOutcome(stop=False, offer_check=False)
+STOP = PainOutcome(stop=True, offer_check=False)
+STOP_AND_CHECK = PainOutcome(stop=True, offer_check=True)
+
+
+@pytest.mark.parametrize(
+    ("place", "kind", "outcome"),
+    [
+        # A mild pull where it stretches (or in the low back) is what a stretch feels like.
+        (PainPlace.STRETCHED, PainKind.MILD, REASSURE),
+        (PainPlace.LOWER_BACK, PainKind.MILD, REASSURE),
+        # Even a mild feeling in a joint means the joint is loaded.
+        (PainPlace.JOINT, PainKind.MILD, STOP),
+        # More than 3 out of 10, sharp, or worse the next morning: stop.
+        (PainPlace.STRETCHED, PainKind.STRONG, STOP),
+        (PainPlace.STRETCHED, PainKind.SHARP, STOP),
+        (PainPlace.JOINT, PainKind.SHARP, STOP),
+        (PainPlace.LOWER_BACK, PainKind.NEXT_MORNING, STOP),
+        # Down a leg, nerve signs or something new: stop and offer the red-flag check.
+        (PainPlace.DOWN_LEG, PainKind.MILD, STOP_AND_CHECK),
+        (PainPlace.DOWN_LEG, PainKind.SHARP, STOP_AND_CHECK),
+        (PainPlace.DOWN_LEG, PainKind.NERVE, STOP_AND_CHECK),
+        (PainPlace.STRETCHED, PainKind.NERVE, STOP_AND_CHECK),
+        (PainPlace.LOWER_BACK, PainKind.NEW, STOP_AND_CHECK),
+        (PainPlace.JOINT, PainKind.NEW, STOP_AND_CHECK),
+    ],
+)
+def test_pain_triage(place: PainPlace, kind: PainKind, outcome: PainOutcome) -> None:
+    assert triage(place, kind) == outcome
+
+
+def test_every_answer_pair_has_an_outcome_and_only_a_mild_pull_is_reassured() -> None:
+    reassured = {
+        (place, kind) for place in PainPlace for kind in PainKind if triage(place, kind).reassure
+    }
+    assert reassured == {
+        (PainPlace.STRETCHED, PainKind.MILD),
+        (PainPlace.LOWER_BACK, PainKind.MILD),
+    }
