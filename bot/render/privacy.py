@@ -52,7 +52,10 @@ def render_data_summary(t: Translator, export: dict[str, list[dict[str, Any]]]) 
         "activity": len(export.get("activity", [])),
         "deliveries": len(export.get("deliveries", [])),
         "checks": len(export.get("checks", [])),
+        "feedback": len(export.get("stretch_feedback", [])),
+        "stopped": len(export.get("stopped_stretches", [])),
     }
+    area_levels = user.get("area_levels") or {}
     lines = [
         t.gettext("<b>What I store about you</b>"),
         t.gettext("• Telegram user id: {id}").format(id=user["id"]),
@@ -63,6 +66,25 @@ def render_data_summary(t: Translator, export: dict[str, list[dict[str, Any]]]) 
         ),
         t.gettext("• Focus areas: {areas}; stretches at a {level} level").format(
             areas=escape(", ".join(areas) or t.gettext("none")), level=escape(level)
+        ),
+        *(
+            [
+                t.gettext("• Your own level for some areas: {levels}").format(
+                    levels=escape(_area_levels(t, area_levels))
+                )
+            ]
+            if area_levels
+            else []
+        ),
+        t.ngettext(
+            "• How stretches felt: {n} answer (only Good, Too easy, Too hard or It hurt, and "
+            "when; never where or how it hurt)",
+            "• How stretches felt: {n} answers (only Good, Too easy, Too hard or It hurt, and "
+            "when; never where or how it hurt)",
+            counts["feedback"],
+        ).format(n=counts["feedback"]),
+        t.gettext("• Stretches left out because they hurt: {n} (see /stopped)").format(
+            n=counts["stopped"]
         ),
         t.gettext("• Stretch safety answers: {answers}").format(
             answers=escape(describe_answers(t, _precautions(user)))
@@ -86,6 +108,15 @@ def render_data_summary(t: Translator, export: dict[str, list[dict[str, Any]]]) 
         t.gettext("The attached file holds all of it. Send /forget to delete everything."),
     ]
     return "\n".join(lines)
+
+
+def _area_levels(t: Translator, levels: dict[str, int]) -> str:
+    """{"glutes": 2} as "Glutes: moderate"."""
+    return ", ".join(
+        f"{t.gettext(AREA_LABELS[Area(area)])}: {t.gettext(LEVELS.get(int(level), LEVELS[1]))}"
+        for area, level in sorted(levels.items())
+        if area in AREAS
+    )
 
 
 def _precautions(user: dict[str, Any]) -> PrecautionAnswers:

@@ -36,12 +36,16 @@ async def test_mydata_summary_and_full_json_export(chat: Chat, api: FakeBotApi) 
 
 
 async def fill_every_table(chat: Chat) -> None:
-    """A reminder delivered, a stretch done and a finished check: a row in every table."""
+    """A reminder delivered, a stretch done (it hurt: stopped) and a finished check: a row in
+    every table."""
     local = chat.clock.now() + timedelta(minutes=1)
     await chat.say(f"/time {local:%H:%M}", replies=2)  # the user's zone is UTC
     chat.clock.advance(timedelta(minutes=1))
     await chat.tick()
     await chat.press("✅ Done", replies=2)
+    await chat.press("🤕 It hurt", replies=2)
+    await chat.press("In a joint, like the knee or hip")
+    await chat.press("Sharp or stabbing")
     await chat.say("/redflags", replies=2)
     while any(label.startswith("No") for label in chat.last.button_texts):
         await chat.press("No", message_id=chat.last.message_id)
