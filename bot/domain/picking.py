@@ -20,9 +20,10 @@ TierKey = tuple[frozenset[Movement], frozenset[str], int, frozenset[tuple[str, i
 
 
 def level_for(stretch: Stretch, area_levels: Mapping[str, int], default: int) -> int:
-    """The user's level for a stretch: the lowest of their levels for the areas it works
-    (an area without its own level is at ``default``), so it never outpaces any of them."""
-    return min(area_levels.get(area, default) for area in stretch.areas)
+    """The user's level for a stretch: their level for the area it mainly works (listed first;
+    an area without its own level is at ``default``). Not the lowest of all its areas: most
+    harder stretches also work hip mobility, so "Too easy" on one area would change nothing."""
+    return area_levels.get(stretch.areas[0], default)
 
 
 class StretchPicker:

@@ -270,3 +270,41 @@ async def test_mydata_exports_and_forget_deletes_the_feedback(chat: Chat) -> Non
     async with chat.services.sessions() as session:
         assert list(await session.scalars(select(StretchFeedback.id))) == []
         assert list(await session.scalars(select(StoppedStretch.stretch_id))) == []
+
+
+async def test_reminders_follow_the_feedback_too(chat: Chat) -> None:
+    """The daily card asks how it felt; a stopped stretch is never sent, a raised area is."""
+    await focus_on(chat, "adductors")  # level 1: only the butterfly there
+    [first] = await daily_reminders(chat, 1)
+    assert stretch_on(chat, first).id == "butterfly-stretch"
+    question = await done(chat, first)
+    await chat.press("😌 Too easy", replies=2, message_id=question.message_id)
+    # Adductors at level 2: the side lunge and the adductor rock come in, and the butterfly
+    # will hurt and be stopped.
+    chat.clock.advance(timedelta(minutes=5))
+    card = await next_card(chat)
+    while stretch_on(chat, card).id != "butterfly-stretch":
+        card = await next_card(chat)
+    await it_hurt(chat, card, "Where it stretched", "Stronger than 3 out of 10")
+    sent = [stretch_on(chat, card) for card in await more_reminders(chat, 6)]
+    assert "butterfly-stretch" not in {s.id for s in sent}
+    assert {s.id for s in sent} <= {"side-lunge-stretch", "adductor-rock-back"}
+
+
+async def daily_reminders(chat: Chat, days: int) -> list[SentMessage]:
+    """Set the reminder a minute from now, then receive it on ``days`` days in a row."""
+    local = chat.clock.now() + timedelta(minutes=1)
+    await chat.say(f"/time {local:%H:%M}", replies=2)  # the user's zone is UTC
+    chat.clock.advance(timedelta(minutes=1))
+    return await more_reminders(chat, days, first_now=True)
+
+
+async def more_reminders(chat: Chat, days: int, *, first_now: bool = False) -> list[SentMessage]:
+    reminders = []
+    for day in range(days):
+        if day or not first_now:
+            chat.clock.advance(timedelta(days=1))
+        await chat.tick()
+        assert chat.last.text.startswith("⏰ Time for your daily stretch!")
+        reminders.append(chat.last)
+    return reminders

@@ -195,17 +195,28 @@ def test_an_areas_own_level_wins_for_the_stretches_working_it() -> None:
         make("glutes-2", ("glutes",), 2),
         make("quads-1", ("quads",), 1),
         make("quads-2", ("quads",), 2),
-        make("both-2", ("glutes", "quads"), 2),
+        make("glutes-quads-2", ("glutes", "quads"), 2),
+        make("quads-glutes-2", ("quads", "glutes"), 2),
     ]
-    # Glutes moved up a level ("Too easy"): their level-2 stretch comes in, quads' does not,
-    # and a stretch working both goes at the pace of the lower of the two.
-    assert picks(library, level=1, area_levels={"glutes": 2}) == {"glutes-1", "glutes-2", "quads-1"}
-    # Recently shown at the old level: the next one is the harder one.
+    # Glutes moved up a level ("Too easy"): the level-2 stretches mainly for the glutes come
+    # in, those mainly for the quads do not.
+    assert picks(library, level=1, area_levels={"glutes": 2}) == {
+        "glutes-1",
+        "glutes-2",
+        "glutes-quads-2",
+        "quads-1",
+    }
+    # Recently shown at the old level: the next one is a harder one.
     assert picks(
         library, level=1, area_levels={"glutes": 2}, focus_areas=["glutes"], recent_ids=["glutes-1"]
-    ) == {"glutes-2"}
+    ) == {"glutes-2", "glutes-quads-2"}
     # An area moved down stays below the overall level.
-    assert picks(library, level=2, area_levels={"quads": 1}) == {"glutes-1", "glutes-2", "quads-1"}
+    assert picks(library, level=2, area_levels={"quads": 1}) == {
+        "glutes-1",
+        "glutes-2",
+        "glutes-quads-2",
+        "quads-1",
+    }
 
 
 def test_a_stopped_stretch_is_never_picked() -> None:
