@@ -5,8 +5,10 @@ presses get a polite answer, and nothing happens in a group."""
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.catalog.stretches import Stretch
@@ -125,10 +127,13 @@ async def test_a_mild_pull_is_reassured_and_nothing_is_stopped(chat: Chat) -> No
 
 
 async def test_shooting_down_a_leg_offers_the_red_flag_check_and_its_button_starts_it(
-    chat: Chat,
+    chat: Chat, caplog: pytest.LogCaptureFixture
 ) -> None:
     card = await next_card(chat)
-    outcome = await it_hurt(chat, card, "Spreading down a leg", "Shooting, tingling or numb")
+    with caplog.at_level(logging.INFO):
+        outcome = await it_hurt(chat, card, "Spreading down a leg", "Shooting, tingling or numb")
+    # Never logged: neither the answers' words nor the buttons' data.
+    assert "Shooting" not in caplog.text and ":l:n" not in caplog.text and ":pk:" not in caplog.text
     assert "red-flag check" in outcome.text
     assert outcome.button_texts == ["🩺 New or worse symptoms?"]
     intro, first = await chat.press(
