@@ -17,6 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.stretches import Area, Stretch
 from bot.domain.feedback import Feeling, PainKind, PainOutcome, PainPlace
+from bot.domain.redflags_state import base36
 from bot.render.callbacks import Action, encode
 from bot.render.i18n import N_, Translator
 from bot.render.redflags_buttons import start_check_button
@@ -46,17 +47,11 @@ KIND_LABELS = {
     PainKind.NEW: N_("Something new for me"),
 }
 BASE = 36
-DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def stamp(moment: datetime) -> str:
     """A moment to the second, as base-36 Unix seconds."""
-    seconds, digits = int(moment.timestamp()), ""
-    while True:
-        seconds, digit = divmod(seconds, BASE)
-        digits = DIGITS[digit] + digits
-        if not seconds:
-            return digits
+    return base36(int(moment.timestamp()))
 
 
 def asked_at(stamped: str) -> datetime:
@@ -71,7 +66,7 @@ def fingerprint(library_ids: Sequence[str]) -> str:
 def session_args(stretch_ids: Sequence[str], library_ids: Sequence[str]) -> tuple[str, str]:
     """(library fingerprint, two base-36 digits per stretch's place in the library)."""
     place = {stretch_id: index for index, stretch_id in enumerate(library_ids)}
-    digits = "".join(DIGITS[place[i] // BASE] + DIGITS[place[i] % BASE] for i in stretch_ids)
+    digits = "".join(base36(place[i]).rjust(2, "0") for i in stretch_ids)
     return fingerprint(library_ids), digits
 
 
