@@ -137,8 +137,8 @@ def export_file_bytes(export: dict[str, list[dict[str, Any]]]) -> bytes:
 
 FORGET_QUESTION = N_(
     "<b>Delete everything I store about you?</b>\n"
-    "Your settings, stretch safety answers, reminders, activity log and check outcomes will be "
-    "gone for good. This cannot be undone."
+    "Your settings, stretch safety answers, reminders, activity log, how stretches felt, "
+    "stopped stretches and check outcomes will be gone for good. This cannot be undone."
 )
 FORGET_DONE = N_(
     "Done: everything I stored about you is deleted. "
