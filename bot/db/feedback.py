@@ -9,9 +9,10 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.catalog.stretches import Stretch
 from bot.db.dialect import insert_for
 from bot.db.models import StoppedStretch, StretchFeedback
-from bot.domain.feedback import Answered, Feeling
+from bot.domain.feedback import Answered, Feeling, hold_steps, personal_hold
 
 
 async def record_feeling(
@@ -55,6 +56,19 @@ async def answers_about(
     for stretch_id, feeling, asked_at in rows:
         answers[stretch_id].append(Answered(asked_at.date(), Feeling(feeling)))
     return answers
+
+
+async def personal_holds(
+    session: AsyncSession, user_id: int, stretches: Sequence[Stretch]
+) -> dict[str, int]:
+    """The user's own hold for each held stretch (drills have none), from their answers."""
+    held = [stretch for stretch in stretches if stretch.hold_seconds is not None]
+    answers = await answers_about(session, user_id, [stretch.id for stretch in held])
+    return {
+        stretch.id: personal_hold(stretch.hold_seconds, hold_steps(answers.get(stretch.id, [])))
+        for stretch in held
+        if stretch.hold_seconds is not None
+    }
 
 
 async def stop_stretch(session: AsyncSession, user_id: int, stretch_id: str, now: datetime) -> None:

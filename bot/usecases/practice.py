@@ -8,11 +8,10 @@ from zoneinfo import ZoneInfo
 
 from bot.catalog.stretches import Stretch
 from bot.db import activity
-from bot.db.feedback import answers_about, stopped_stretches
+from bot.db.feedback import personal_holds, stopped_stretches
 from bot.db.users import account_of, get_user, reschedule
 from bot.domain.account import Account
 from bot.domain.activity import ActivityKind, current_streak
-from bot.domain.feedback import hold_steps, personal_hold
 from bot.domain.picking import NothingToPick, adjusted_level
 from bot.domain.precautions import Precaution, PrecautionAnswers, forbidden_movements, is_allowed
 from bot.services import Services
@@ -78,11 +77,8 @@ async def next_stretch(svc: Services, user_id: int) -> StretchOffer | None:
         except NothingToPick:
             return NothingLeft()
         await activity.log_activity(session, user_id, ActivityKind.SHOWN, now, stretch.id)
-        hold = stretch.hold_seconds
-        if hold is not None:
-            answers = await answers_about(session, user_id, [stretch.id])
-            hold = personal_hold(hold, hold_steps(answers.get(stretch.id, [])))
-        return Shown(stretch, hold)
+        holds = await personal_holds(session, user_id, [stretch])
+        return Shown(stretch, holds.get(stretch.id))
 
 
 async def record_done(svc: Services, user_id: int, stretch_id: str) -> int | None:

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.catalog import load_catalog
+from bot.config import DEFAULT_CONTENT_DIR
 from bot.db import feedback
 from bot.db.privacy import delete_user, export_user
 from bot.db.users import account_of, ensure_user
@@ -77,3 +79,19 @@ async def test_area_levels_round_trip_and_everything_is_exported_then_deleted(
     async with sessions() as session:
         export = await export_user(session, 42)
     assert all(rows == [] for rows in export.values())
+
+
+async def test_personal_holds_grow_with_good_weeks_and_drills_have_none(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    library = load_catalog(DEFAULT_CONTENT_DIR).stretches
+    held, drill = library.get("butterfly-stretch"), library.get("cat-cow")
+    assert held is not None and drill is not None and held.hold_seconds == 30
+    async with sessions() as session, session.begin():
+        await ensure_user(session, 42, 42, NOW)
+        for days in (0, 4, 8):
+            at = NOW + timedelta(days=days)
+            await feedback.record_feeling(session, 42, held.id, Feeling.GOOD, at)
+    async with sessions() as session:
+        assert await feedback.personal_holds(session, 42, [held, drill]) == {held.id: 45}
+        assert await feedback.personal_holds(session, 7, [held]) == {held.id: 30}
