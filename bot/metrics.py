@@ -25,3 +25,8 @@ TICK_SECONDS = Histogram(
 )
 ACTIVE_USERS = Gauge("limber_active_users", "Users who have not blocked the bot")
 SCHEDULED_USERS = Gauge("limber_scheduled_users", "Active users with a daily reminder queued")
+REMINDER_LATENESS = Histogram(
+    "limber_reminder_lateness_seconds",
+    "How late each reminder went out: sent minus due",
+    buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200),
+)
