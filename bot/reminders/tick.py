@@ -32,6 +32,7 @@ from bot.domain.reminders import DeliveryStatus
 from bot.reminders.kinds import ReminderKinds, standard_kinds
 from bot.reminders.sender import OutgoingMessage, ReminderSender, SendResult
 from bot.services import Services
+from bot.usecases.lateness import LatenessWatch
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ class ReminderTicker:
         self._sender = sender
         self._lease = lease
         self.kinds = standard_kinds(services) if kinds is None else kinds
+        # The lateness outlook over every kind's queue, kept fresh by the tick.
+        self.lateness = LatenessWatch([kind.due_column for kind in self.kinds])
         self._lock = asyncio.Lock()
         # Monotonic time of the last sign of life (a tick started, a chunk sent, a tick ended).
         self.last_progress: float | None = None
@@ -113,7 +116,15 @@ class ReminderTicker:
                 metrics.REMINDER_RESULTS.labels(status=status.value).inc(count)
             if claimed:
                 log.info("tick: %d claimed, %s", len(claimed), dict(report.statuses))
+            await self._look_ahead()
             return report
+
+    async def _look_ahead(self) -> None:
+        """Refresh the lateness outlook when due (it warns in the log when over target)."""
+        try:
+            await self.lateness.outlook(self._svc)
+        except Exception as error:  # a forecast must never stop reminders
+            log.warning("could not forecast lateness (%s)", type(error).__name__)
 
     async def _send_chunk(
         self, chunk: Sequence[ClaimedDelivery]
