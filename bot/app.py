@@ -182,6 +182,7 @@ def build_application(
     application.bot_data.services = svc
     application.bot_data.catalogs = catalogs
     application.bot_data.illustrations = IllustrationFiles(svc.transaction, svc.clock)
+    application.bot_data.lateness = ticker.lateness
     app = LimberApp(application, svc, ticker, reminder_bot, contact)
     # Guards, in order: private chats only, flood control, who is talking.
     private_only.register(application)

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
         default=1.0, ge=0, alias="LIMBER_SEND_RATE_PER_CHAT_SECONDS"
     )
 
+    # Lateness: /stats, /metrics and the log warn when the due queue implies reminders later
+    # than the target; paid broadcast (0 = off, Telegram allows at most 1,000 a second) is the
+    # overall rate reachable by paying (issue 13).
+    target_lateness_seconds: float = Field(default=60, gt=0, alias="LIMBER_TARGET_LATENESS_SECONDS")
+    paid_broadcast_rate: float = Field(default=0, ge=0, le=1000, alias="LIMBER_PAID_BROADCAST_RATE")
+
     # A claimed reminder not sent within this long is taken over by another tick or process.
     delivery_lease_seconds: float = Field(default=300, gt=0, alias="LIMBER_DELIVERY_LEASE_SECONDS")
 

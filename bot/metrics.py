@@ -25,3 +25,19 @@ TICK_SECONDS = Histogram(
 )
 ACTIVE_USERS = Gauge("limber_active_users", "Users who have not blocked the bot")
 SCHEDULED_USERS = Gauge("limber_scheduled_users", "Active users with a daily reminder queued")
+REMINDER_LATENESS = Histogram(
+    "limber_reminder_lateness_seconds",
+    "How late each reminder went out: sent minus due",
+    buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200),
+)
+LATENESS_FORECAST = Gauge(
+    "limber_lateness_forecast_seconds",
+    "Worst lateness the due queue implies over the next 24 hours, by send rate",
+    ["budget"],
+)
+BUSIEST_MINUTE_DUE = Gauge(
+    "limber_busiest_minute_due", "Reminders due in the busiest minute of the next 24 hours"
+)
+LATENESS_TARGET = Gauge(
+    "limber_lateness_target_seconds", "The operator's target lateness (the forecast warns above it)"
+)

@@ -20,6 +20,7 @@ from bot import metrics
 from bot.db.app_state import write_heartbeat
 from bot.db.reminders import THIS_PROCESS
 from bot.db.stats import count_users
+from bot.domain.forecast import FREE, Outlook
 from bot.reminders.tick import ReminderTicker
 from bot.services import Services
 from bot.transport import ApiContact
@@ -177,9 +178,19 @@ class WebServer:
                 counts = await count_users(session)
             metrics.ACTIVE_USERS.set(counts.active)
             metrics.SCHEDULED_USERS.set(counts.scheduled)
+            if self.ticker is not None:
+                set_lateness_gauges(await self.ticker.lateness.outlook(self.services))
         except Exception:  # the counters are still worth serving without the gauges
             log.warning("could not refresh user gauges for /metrics", exc_info=True)
         return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def set_lateness_gauges(outlook: Outlook) -> None:
+    for budget, forecast in outlook.forecasts.items():
+        metrics.LATENESS_FORECAST.labels(budget=budget).set(forecast.worst_lateness_seconds)
+    free = outlook.forecasts[FREE]
+    metrics.BUSIEST_MINUTE_DUE.set(free.busiest[0].due if free.busiest else 0)
+    metrics.LATENESS_TARGET.set(outlook.target_seconds)
 
 
 async def start_site(app: web.Application, host: str, port: int) -> web.AppRunner:

@@ -67,6 +67,9 @@ class User(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # A one-off snoozed reminder; it does not move the daily schedule.
     snooze_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # How late (seconds) the user's last reminder went out: among reminders due at the same
+    # instant, who waited longer last time goes first (domain.send_order).
+    last_lateness_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     # Set when a red-flag check advised care: reminders wait until the user says they were seen.
     on_hold_since: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # The stretch safety answers (domain.precautions.PrecautionAnswers): two bits a question,
@@ -80,16 +83,19 @@ class User(Base):
 
 # The tick's query is "active users due by now": a partial index keeps it small. SQLite uses
 # a partial index only when the query repeats the literal condition, so queries say `active = 1`
-# through `true()`, which renders as a literal on both engines.
+# through `true()`, which renders as a literal on both engines. Each index is in the claim's
+# send order (domain.send_order): due instant, then who waited longer last time.
 Index(
     "ix_users_next_due_at_active",
     User.next_due_at,
+    User.last_lateness_seconds.desc(),
     sqlite_where=text("active = 1"),
     postgresql_where=text("active"),
 )
 Index(
     "ix_users_snooze_due_at_active",
     User.snooze_due_at,
+    User.last_lateness_seconds.desc(),
     sqlite_where=text("active = 1 AND snooze_due_at IS NOT NULL"),
     postgresql_where=text("active AND snooze_due_at IS NOT NULL"),
 )

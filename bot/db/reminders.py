@@ -7,6 +7,11 @@ users (PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so replicas never take the same ro
 due instant and kind, so a reminder can never be sent twice), and advance each user's entry as
 the kind decides. Sending happens after the commit.
 
+What a claim takes, and the order it is sent in, is ``domain.send_order``'s: earliest due first
+across every kind, who waited longer last time first among reminders due together, a late
+backlog held to its share. Each kind's partial index is in that order, so every query of the
+claim is an index range scan.
+
 A delivery then moves pending -> sending -> a final status. ``claimed_at`` and
 ``claimed_by`` are the claimer's token: a process only starts sending deliveries it still
 holds. When a process dies, its pending deliveries are taken over after the lease; its sending
@@ -44,6 +49,7 @@ from bot.db.models import Activity, Delivery, User
 from bot.db.types import UTCDateTime
 from bot.domain.activity import ActivityKind
 from bot.domain.reminders import DeliveryStatus, DueDecision
+from bot.domain.send_order import Bounds, Lateness, SendKey, plan_claim
 
 # Deciding and picking for a claimed batch yields to the event loop after this many users.
 YIELD_EVERY = 250
@@ -115,6 +121,8 @@ class ClaimedDelivery:
     claimed_at: datetime
     claimed_by: str
     language: str | None = None
+    # How late the user's previous reminder went out (seconds): the send order's tie-break.
+    waited_seconds: int = 0
 
 
 def may_receive(now: datetime) -> ColumnElement[bool]:
@@ -128,17 +136,52 @@ def may_receive(now: datetime) -> ColumnElement[bool]:
     return and_(User.on_hold_since.is_(None), or_(User.paused == false(), pause_over))
 
 
-def _lock_due(kind: QueueKind[Any], now: datetime, limit: int) -> Any:
+def _due_in(kind: QueueKind[Any], bounds: Bounds, part: Lateness) -> list[ColumnElement[bool]]:
+    """Active users in ``kind``'s audience whose entry is in ``part`` of the queue."""
     column = kind.due_column
     # `User.active == true()` renders the literal the partial index is defined with.
-    conditions = [User.active == true(), column <= now]
-    audience = kind.audience(now)
+    conditions = [User.active == true()]
+    if part is Lateness.EXPIRED:
+        conditions.append(column < bounds.expired_before)
+    elif part is Lateness.BACKLOG:
+        conditions += [column >= bounds.expired_before, column < bounds.backlog_before]
+    else:
+        conditions += [column >= bounds.backlog_before, column <= bounds.now]
+    audience = kind.audience(bounds.now)
     if audience is not None:
         conditions.append(audience)
+    return conditions
+
+
+def _in_send_order(kind: QueueKind[Any]) -> tuple[Any, ...]:
+    # The order of the kind's partial index (models.py): domain.send_order.SendKey.
+    return (kind.due_column, User.last_lateness_seconds.desc())
+
+
+async def _candidates(
+    session: AsyncSession, kind: QueueKind[Any], bounds: Bounds, limit: int
+) -> dict[Lateness, list[SendKey]]:
+    """The first ``limit`` due entries of each part of ``kind``'s queue, in send order: what
+    ``plan_claim`` weighs against the other kinds. Unlocked: the claim locks what it takes."""
+    column = kind.due_column
+    parts = {}
+    for part in Lateness:
+        rows = await session.execute(
+            select(column, User.last_lateness_seconds)
+            .where(*_due_in(kind, bounds, part))
+            .order_by(*_in_send_order(kind))
+            .limit(limit)
+        )
+        # The WHERE clause compared the due column with an instant, so it is never NULL here.
+        parts[part] = [SendKey.of(cast(datetime, due), waited) for due, waited in rows.all()]
+    return parts
+
+
+def _lock_due(kind: QueueKind[Any], bounds: Bounds, part: Lateness, limit: int) -> Any:
     return (
         select(User.id)
-        .where(*conditions)
-        .order_by(column)
+        .where(*_due_in(kind, bounds, part))
+        .order_by(*_in_send_order(kind))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -147,26 +190,35 @@ def _lock_due(kind: QueueKind[Any], now: datetime, limit: int) -> Any:
 async def _claim_due(
     session: AsyncSession,
     kind: QueueKind[DueT],
-    now: datetime,
+    bounds: Bounds,
+    part: Lateness,
     limit: int,
-    languages: dict[int, str | None],
+    users: dict[int, tuple[str | None, int]],
 ) -> list[DueT]:
-    """Lock and read ``kind``'s due users; notes each one's language in ``languages``."""
+    """Lock and read the first ``limit`` due users of ``part`` of ``kind``'s queue; notes each
+    one's language and last lateness in ``users``."""
     column = kind.due_column
     # The no-op assignment makes this a write, so SQLite takes its write lock before reading
     # the due rows: two ticks can never read the same rows as due.
     statement = (
         update(User)
-        .where(User.id.in_(_lock_due(kind, now, limit)))
+        .where(User.id.in_(_lock_due(kind, bounds, part, limit)))
         .values({column: column})
-        .returning(User.id, User.chat_id, column, *kind.columns, User.language)
+        .returning(
+            User.id,
+            User.chat_id,
+            column,
+            *kind.columns,
+            User.language,
+            User.last_lateness_seconds,
+        )
         .execution_options(synchronize_session=False)
     )
     due = []
     # The WHERE clause compared the due column with now, so it is never NULL here.
     for row in (await session.execute(statement)).all():
-        languages[row[0]] = row[-1]
-        due.append(kind.load(row[:-1]))
+        users[row[0]] = (row[-2], row[-1])
+        due.append(kind.load(row[:-2]))
     return due
 
 
@@ -211,14 +263,24 @@ async def claim_due_reminders(
     grace: timedelta,
     claimer: str = THIS_PROCESS,
 ) -> Claim:
-    """Claim up to ``limit`` due reminders of each kind; the caller commits, then sends what is
-    returned. What each delivery shows is chosen now, so a recovered one shows the same."""
+    """Claim the first ``limit`` due reminders to send across all kinds, in send order
+    (``domain.send_order``), plus up to ``limit`` of each kind's expired ones (recorded as
+    skipped); the caller commits, then sends what is returned, in the order returned. What each
+    delivery shows is chosen now, so a recovered one shows the same."""
+    kinds = list(kinds)
+    bounds = Bounds.at(now, grace)
+    plan = plan_claim(
+        {kind.name: await _candidates(session, kind, bounds, limit) for kind in kinds}, limit
+    )
     rows: list[dict[str, Any]] = []
     claimed: dict[tuple[int, str], DueEntry] = {}
-    languages: dict[int, str | None] = {}
+    users: dict[int, tuple[str | None, int]] = {}
     decided = 0
     for kind in kinds:
-        due = await _claim_due(session, kind, now, limit, languages)
+        due = []
+        for part, count in sorted(plan[kind.name].items()):
+            if count:
+                due += await _claim_due(session, kind, bounds, part, count, users)
         if not due:
             continue
         choose = await kind.chooser(session, due, now)
@@ -237,9 +299,14 @@ async def claim_due_reminders(
                 # About 30 us of Python a user: let the event loop breathe (docs/benchmarks.md).
                 await asyncio.sleep(0)
         await _store_next_dues(session, kind.due_column, moved, cleared)
-    deliveries = await _insert_deliveries(session, rows, claimed, languages, now, claimer)
+    deliveries = await _insert_deliveries(session, rows, claimed, users, now, claimer)
     skipped = sum(1 for row in rows if row["status"] == DeliveryStatus.SKIPPED.value)
-    return Claim(deliveries, skipped)
+    return Claim(sorted(deliveries, key=send_key), skipped)
+
+
+def send_key(delivery: ClaimedDelivery) -> SendKey:
+    """Where a claimed delivery stands in the send order (``domain.send_order``)."""
+    return SendKey.of(delivery.due_at, delivery.waited_seconds)
 
 
 def _delivery_row(
@@ -267,7 +334,7 @@ async def _insert_deliveries(
     session: AsyncSession,
     rows: list[dict[str, Any]],
     claimed: dict[tuple[int, str], DueEntry],
-    languages: dict[int, str | None],
+    users: dict[int, tuple[str | None, int]],
     now: datetime,
     claimer: str,
 ) -> list[ClaimedDelivery]:
@@ -286,6 +353,7 @@ async def _insert_deliveries(
         if status != DeliveryStatus.PENDING.value:
             continue
         entry = claimed[(user_id, kind)]
+        language, waited = users.get(user_id, (None, 0))
         deliveries.append(
             ClaimedDelivery(
                 delivery_id,
@@ -296,7 +364,8 @@ async def _insert_deliveries(
                 stretch_id,
                 now,
                 claimer,
-                languages.get(user_id),
+                language,
+                waited,
             )
         )
     return deliveries
@@ -350,9 +419,11 @@ async def reclaim_abandoned(
     if not rows:
         return []
     users = {
-        user_id: (chat_id, language)
-        for user_id, chat_id, language in await session.execute(
-            select(User.id, User.chat_id, User.language).where(User.id.in_([r[1] for r in rows]))
+        user_id: (chat_id, language, waited)
+        for user_id, chat_id, language, waited in await session.execute(
+            select(User.id, User.chat_id, User.language, User.last_lateness_seconds).where(
+                User.id.in_([r[1] for r in rows])
+            )
         )
     }
     claimed, expired = [], []
@@ -371,6 +442,7 @@ async def reclaim_abandoned(
                     now,
                     claimer,
                     users[user_id][1],
+                    users[user_id][2],
                 )
             )
     if expired:
@@ -472,6 +544,20 @@ async def finish_deliveries(
         ),
         params,
     )
+
+
+async def record_lateness(session: AsyncSession, late: Iterable[tuple[int, float]]) -> None:
+    """Store how late each (user id, seconds) user's reminder went out: the next time many are
+    due together, who waited longer goes first."""
+    params = [{"b_id": user_id, "b_late": max(0, round(seconds))} for user_id, seconds in late]
+    if params:
+        users = cast(Table, User.__table__)
+        await session.execute(
+            update(users)
+            .where(users.c.id == bindparam("b_id"))
+            .values(last_lateness_seconds=bindparam("b_late")),
+            params,
+        )
 
 
 async def log_reminders_sent(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
-from sqlalchemy import func, select, true
+from sqlalchemy import ColumnElement, String, func, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from bot.db.models import Check, Delivery, User
 from bot.domain.stats import Stats, UserCounts
@@ -39,3 +41,40 @@ async def collect_stats(session: AsyncSession, day_start: datetime) -> Stats:
         deliveries_today={status: n for status, n in deliveries.all()},
         checks_by_tier={tier: n for tier, n in checks.all()},
     )
+
+
+def _minute_of(column: QueryableAttribute[datetime | None], dialect: str) -> ColumnElement[str]:
+    """The UTC minute a due instant falls in, as 'YYYY-MM-DD HH:MM' on both engines."""
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24:MI")
+    # SQLite stores UTC as 'YYYY-MM-DD HH:MM:SS.ffffff' (db.types.UTCDateTime).
+    return func.substr(column, 1, 16, type_=String)
+
+
+async def due_per_minute(
+    session: AsyncSession,
+    due_columns: Iterable[QueryableAttribute[datetime | None]],
+    since: datetime,
+    until: datetime,
+) -> dict[datetime, int]:
+    """How many active users' queue entries fall due in each minute of [since, until), over
+    every kind's due column: one grouped query, each part a range scan of the kind's partial
+    index."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    parts = []
+    for column in due_columns:
+        minute = _minute_of(column, dialect).label("minute")
+        parts.append(
+            select(minute, func.count().label("due"))
+            # `User.active == true()` renders the literal the partial index is defined with.
+            .where(User.active == true(), column >= since, column < until)
+            .group_by(minute)
+        )
+    if not parts:
+        return {}
+    rows = await session.execute(union_all(*parts))
+    counts: dict[datetime, int] = {}
+    for text, due in rows.all():
+        start = datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        counts[start] = counts.get(start, 0) + due
+    return counts

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.forecast import Outlook
+
 
 @dataclass(frozen=True)
 class UserCounts:
@@ -17,3 +19,4 @@ class Stats:
     users: UserCounts
     deliveries_today: dict[str, int]  # by delivery status
     checks_by_tier: dict[str, int]
+    lateness: Outlook | None = None  # what the due queue implies at the send rates

@@ -18,7 +18,8 @@ async def stats_command(update: Update, context: LimberContext) -> None:
     if sender is None or sender.id not in svc.settings.admin_id_set:
         await reply(update, text(context.t, UNKNOWN_COMMAND))
         return
-    await reply(update, render_stats(context.t, await admin.stats(svc)))
+    stats = await admin.stats(svc, context.bot_data.lateness)
+    await reply(update, render_stats(context.t, stats))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -12,6 +12,7 @@ from bot.domain.notices import NoticeThrottle
 from bot.illustration_files import IllustrationFiles
 from bot.render.i18n import Catalogs, Translator
 from bot.services import Services
+from bot.usecases.lateness import LatenessWatch
 
 
 class BotData:
@@ -21,6 +22,8 @@ class BotData:
     catalogs: Catalogs
     # Each stretch's drawing, uploaded once (Telegram-facing, so not part of Services).
     illustrations: IllustrationFiles
+    # The reminder queue's lateness outlook (the ticker's), for /stats.
+    lateness: LatenessWatch
 
     def __init__(self) -> None:
         # Admin error notices: at most one per error type per admin in a while.

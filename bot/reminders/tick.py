@@ -23,13 +23,16 @@ from bot.db.reminders import (
     finish_deliveries,
     log_reminders_sent,
     reclaim_abandoned,
+    record_lateness,
     release_pending,
+    send_key,
     start_sending,
 )
 from bot.domain.reminders import DeliveryStatus
 from bot.reminders.kinds import ReminderKinds, standard_kinds
 from bot.reminders.sender import OutgoingMessage, ReminderSender, SendResult
 from bot.services import Services
+from bot.usecases.lateness import LatenessWatch
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +67,16 @@ class ReminderTicker:
         self._sender = sender
         self._lease = lease
         self.kinds = standard_kinds(services) if kinds is None else kinds
+        # The lateness outlook over every kind's queue, kept fresh by the tick.
+        self.lateness = LatenessWatch([kind.due_column for kind in self.kinds])
         self._lock = asyncio.Lock()
         # Monotonic time of the last sign of life (a tick started, a chunk sent, a tick ended).
         self.last_progress: float | None = None
         self._stopping = False
         self._in_flight: set[asyncio.Future[SendResult]] = set()
         self._abandoned = False
+        # How late each reminder sent but not yet recorded went out, by delivery id.
+        self._lateness: dict[int, float] = {}
 
     @property
     def grace(self) -> timedelta:
@@ -109,7 +116,15 @@ class ReminderTicker:
                 metrics.REMINDER_RESULTS.labels(status=status.value).inc(count)
             if claimed:
                 log.info("tick: %d claimed, %s", len(claimed), dict(report.statuses))
+            await self._look_ahead()
             return report
+
+    async def _look_ahead(self) -> None:
+        """Refresh the lateness outlook when due (it warns in the log when over target)."""
+        try:
+            await self.lateness.outlook(self._svc)
+        except Exception as error:  # a forecast must never stop reminders
+            log.warning("could not forecast lateness (%s)", type(error).__name__)
 
     async def _send_chunk(
         self, chunk: Sequence[ClaimedDelivery]
@@ -193,7 +208,8 @@ class ReminderTicker:
             )
         metrics.REMINDERS_SKIPPED.inc(claim.skipped)
         metrics.REMINDERS_CLAIMED.inc(len(recovered) + len(claim.deliveries))
-        return recovered + claim.deliveries
+        # One order for recovered and new ones alike: earliest due first (domain.send_order).
+        return sorted(recovered + claim.deliveries, key=send_key)
 
     async def _compose(self, chunk: Sequence[ClaimedDelivery]) -> dict[int, OutgoingMessage]:
         """Each delivery's message, by delivery id, from its kind. A kind that fails to compose
@@ -212,7 +228,12 @@ class ReminderTicker:
 
     async def _deliver(self, item: ClaimedDelivery, message: OutgoingMessage) -> SendResult:
         try:
-            return await self._sender.send(message, paced=True)
+            result = await self._sender.send(message, paced=True)
+            if result.status is DeliveryStatus.SENT:
+                late = (self._svc.clock.now() - item.due_at).total_seconds()
+                self._lateness[item.delivery_id] = late
+                metrics.REMINDER_LATENESS.observe(max(0.0, late))
+            return result
         except asyncio.CancelledError:
             if not self._abandoned:
                 raise
@@ -232,6 +253,14 @@ class ReminderTicker:
                 session,
                 [(c.delivery_id, r.status, r.message_id, r.attempts) for c, r in outcomes],
                 now,
+            )
+            await record_lateness(
+                session,
+                [
+                    (c.user_id, late)
+                    for c, _ in outcomes
+                    if (late := self._lateness.pop(c.delivery_id, None)) is not None
+                ],
             )
             await deactivate_users(
                 session, [c.user_id for c, r in outcomes if r.status is DeliveryStatus.BLOCKED], now

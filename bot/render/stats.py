@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from bot.domain.forecast import PAID, Outlook
 from bot.domain.stats import Stats
 from bot.render.i18n import Translator
 
@@ -30,5 +31,33 @@ def render_stats(t: Translator, stats: Stats) -> str:
             t.gettext("Red-flag check outcomes: {tiers}").format(
                 tiers=tiers or t.gettext("none yet")
             ),
+            *([] if stats.lateness is None else _lateness(t, stats.lateness)),
         ]
     )
+
+
+def _lateness(t: Translator, outlook: Outlook) -> list[str]:
+    """The next 24 hours: the busiest minutes, and how late the worst goes out per budget."""
+    forecasts = list(outlook.forecasts.items())
+    busiest = forecasts[0][1].busiest
+    minutes = ", ".join(f"{load.start:%H:%M} ({load.due})" for load in busiest)
+    lines = [
+        t.gettext("Busiest minutes in the next 24 h (UTC, reminders due): {minutes}").format(
+            minutes=minutes or t.gettext("none")
+        )
+    ]
+    for budget, forecast in forecasts:
+        template = (
+            t.gettext("With paid broadcast at {rate}/s: the latest reminder {late} s late")
+            if budget == PAID
+            else t.gettext("At {rate}/s: the latest reminder {late} s late")
+        )
+        line = template.format(
+            rate=f"{forecast.rate:g}", late=round(forecast.worst_lateness_seconds)
+        )
+        if forecast.worst_lateness_seconds > outlook.target_seconds:
+            line += " " + t.gettext("(over the {target} s target)").format(
+                target=f"{outlook.target_seconds:g}"
+            )
+        lines.append(line)
+    return lines

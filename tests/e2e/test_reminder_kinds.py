@@ -100,13 +100,15 @@ async def test_a_kind_that_cannot_compose_holds_back_only_its_own(
 
 
 async def test_the_bots_kinds_are_due_by_indexed_columns(chat: Chat) -> None:
-    """Every registered kind is claimed through a partial index on active users (its
-    migration adds it with the column)."""
+    """Every registered kind is claimed through a partial index on active users, in the send
+    order (due, then who waited longer): its migration adds it with the column."""
     kinds = list(chat.ticker.kinds)
     assert [kind.name for kind in kinds] == ["daily", "snooze"]
     for kind in kinds:
         column = kind.due_column.property.columns[0]
-        [index] = [i for i in column.table.indexes if list(i.columns) == [column]]
+        [index] = [i for i in column.table.indexes if next(iter(i.expressions)) is column]
+        _, tie_break = index.expressions
+        assert str(tie_break) == "users.last_lateness_seconds DESC"
         assert "active = 1" in str(index.dialect_options["sqlite"]["where"])
         assert "active" in str(index.dialect_options["postgresql"]["where"])
 

@@ -14,6 +14,7 @@ from telegram import InlineKeyboardMarkup
 from bot.catalog import Catalog, load_catalog
 from bot.catalog.stretches import Stretch
 from bot.config import DEFAULT_CONTENT_DIR
+from bot.domain.forecast import outlook
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
 from bot.domain.reminders import ReminderSettings, SnoozeRefusal
 from bot.domain.stats import Stats, UserCounts
@@ -113,6 +114,16 @@ def test_content_and_names_are_escaped() -> None:
     assert "Hi <script>&amp;!" in visible(render_welcome(ENGLISH, "<script>&amp;"))
 
 
+# 3,000 due at 08:00: late at the free rate, on time paying.
+LATENESS = outlook(
+    {datetime(2026, 3, 2, 8, 0, tzinfo=UTC): 3000},
+    datetime(2026, 3, 2, 7, 0, tzinfo=UTC),
+    free_rate=25,
+    paid_rate=1000,
+    target_seconds=60,
+)
+
+
 def test_fixed_texts_are_valid(t: Translator) -> None:
     messages = [
         render_help(t), text(t, ABOUT), render_welcome(t, None), render_welcome(t, "Ann"),
@@ -124,6 +135,7 @@ def test_fixed_texts_are_valid(t: Translator) -> None:
         text(t, FORGET_QUESTION), text(t, FORGET_DONE), text(t, FORGET_CANCELLED),
         *(render_snooze_refused(t, reason) for reason in SnoozeRefusal),
         render_stats(t, Stats(UserCounts(3, 2, 1), {"sent": 4, "failed": 1}, {"URGENT": 1})),
+        render_stats(t, Stats(UserCounts(3, 2, 1), {}, {}, LATENESS)),
         render_error_notice(t, 42, "OperationalError", 3), render_error_notice(t, None, "X", 0),
     ]  # fmt: skip
     for message in messages:
