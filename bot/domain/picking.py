@@ -37,6 +37,7 @@ class StretchPicker:
         level: int = 1,
         recent_ids: Sequence[str] = (),
         rng: random.Random | None = None,
+        exclude: Collection[str] = (),
     ) -> Stretch:
         """Pick one stretch that uses none of the ``forbidden`` movements, relaxing the other
         filters in order until something is left.
@@ -45,14 +46,18 @@ class StretchPicker:
         among the last few shown. Relaxed in this order: variety (a card at the user's level
         comes back before anything harder is shown), then the focus, and only when nothing
         safe is left at or below the level, the level, one step at a time. Safety is never
-        relaxed.
+        relaxed. ``exclude`` is never picked (a session's steps already chosen) unless
+        nothing else is safe.
         """
         rng = rng or random.Random()
         recent = set(recent_ids[:RECENT_WINDOW])
-        for tier in self._tiers_for(forbidden, frozenset(focus_areas), level):
+        for every in self._tiers_for(forbidden, frozenset(focus_areas), level):
+            tier = tuple(s for s in every if s.id not in exclude) if exclude else every
             fresh = [s for s in tier if s.id not in recent]
             if fresh or tier:
                 return rng.choice(fresh or list(tier))
+        if exclude:
+            return self.pick(forbidden=forbidden, focus_areas=focus_areas, level=level, rng=rng)
         # Only reachable with movements beyond the precautions': the constructor checked
         # that some stretch survives every precaution at once.
         raise ValueError(f"no stretch avoids {sorted(m.value for m in forbidden)}")
