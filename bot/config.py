@@ -39,6 +39,9 @@ class Settings(BaseSettings):
         default=1.0, ge=0, alias="LIMBER_SEND_RATE_PER_CHAT_SECONDS"
     )
 
+    # Hold timers: how often the countdowns are checked (their edits come every 5 s or 1 s).
+    timer_tick_seconds: float = Field(default=1.0, gt=0, alias="LIMBER_TIMER_TICK_SECONDS")
+
     # A claimed reminder not sent within this long is taken over by another tick or process.
     delivery_lease_seconds: float = Field(default=300, gt=0, alias="LIMBER_DELIVERY_LEASE_SECONDS")
 

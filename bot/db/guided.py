@@ -32,16 +32,14 @@ async def get_timer(session: AsyncSession, user_id: int) -> Timer | None:
     return await session.get(Timer, user_id)
 
 
-async def replace_timer(session: AsyncSession, timer: Timer) -> tuple[int, int | None] | None:
-    """Store ``timer`` as the user's one timer; the (chat, message) of the one it replaces."""
+async def replace_timer(session: AsyncSession, timer: Timer) -> Timer | None:
+    """Store ``timer`` as the user's one timer; the one it replaces (deleted), if any."""
     old = await session.get(Timer, timer.user_id)
-    replaced = None
     if old is not None:
-        replaced = (old.chat_id, old.message_id)
         await session.delete(old)
         await session.flush()
     session.add(timer)
-    return replaced
+    return old
 
 
 async def delete_timer(session: AsyncSession, user_id: int) -> Timer | None:

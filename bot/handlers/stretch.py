@@ -44,11 +44,11 @@ async def send_stretch(update: Update, context: LimberContext) -> None:
         await reply(update, *render_question(t, offer.precaution, offer.answers, Origin.FIRST_RUN))
     elif isinstance(offer, practice.Shown):
         stretch = _in_their_language(context, offer.stretch.id) or offer.stretch
-        await _send_illustration(update, context, stretch)
+        await send_illustration(update, context, stretch)
         await reply(update, render_stretch_card(t, stretch), stretch_card_keyboard(t, stretch))
 
 
-async def _send_illustration(update: Update, context: LimberContext, stretch: Stretch) -> None:
+async def send_illustration(update: Update, context: LimberContext, stretch: Stretch) -> None:
     """The stretch's picture: a drill's loop, or a still of its start and end. The card
     matters more, so a failure only logs."""
     chat = update.effective_chat

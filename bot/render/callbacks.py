@@ -62,6 +62,15 @@ class Action(StrEnum):
     # Start screen
     STRETCH_NOW = "sn"
     SET_REMINDER = "sr"
+    # Hold timer on a stretch card
+    TIMER_START = "tt"
+    # Guided session: the chooser, a start (routine or "me"), and a step's buttons
+    SESSION_MENU = "gm"
+    SESSION_START = "gs"
+    SESSION_TIMER = "gt"
+    SESSION_NEXT = "gn"
+    SESSION_SKIP = "gk"
+    SESSION_STOP = "gx"
 
 
 ArgCheck = Callable[[str], bool]
@@ -90,6 +99,9 @@ CLOCK_TIME = _pattern(r"(?:[01][0-9]|2[0-3])[0-5][0-9]")
 ZONE_NAME = _pattern(r"[A-Za-z][A-Za-z0-9_+\-/]{0,49}")
 WORD = _pattern(r"[A-Za-z][A-Za-z_]{0,29}")
 MESSAGE_ID = _number(1, 2**31 - 1)
+ROUTINE_ID = _pattern(r"[a-z0-9][a-z0-9-]{0,23}")
+SESSION_TOKEN = _number(1, 999_999)
+STEP_INDEX = _number(0, 15)
 
 
 @dataclass(frozen=True)
@@ -155,6 +167,14 @@ ARG_SPECS: dict[Action, ArgSpec] = {
     Action.SAFETY_ANSWER: ArgSpec((WORD, _one_of("y", "n", "s"), _one_of("f", "s"))),
     Action.STRETCH_NOW: NO_ARGS,
     Action.SET_REMINDER: NO_ARGS,
+    Action.TIMER_START: ArgSpec((STRETCH_ID,)),
+    Action.SESSION_MENU: NO_ARGS,
+    Action.SESSION_START: ArgSpec((ROUTINE_ID,)),  # a routine's id, or "me"
+    # (session token, step index): a press from an older session or step is stale
+    Action.SESSION_TIMER: ArgSpec((SESSION_TOKEN, STEP_INDEX)),
+    Action.SESSION_NEXT: ArgSpec((SESSION_TOKEN, STEP_INDEX)),
+    Action.SESSION_SKIP: ArgSpec((SESSION_TOKEN, STEP_INDEX)),
+    Action.SESSION_STOP: ArgSpec((SESSION_TOKEN,)),
 }
 
 

@@ -76,6 +76,12 @@ def render_data_summary(t: Translator, export: dict[str, list[dict[str, Any]]]) 
             "• Activity log: {n} entries (stretches shown and done)",
             counts["activity"],
         ).format(n=counts["activity"]),
+        t.ngettext(
+            "• Guided sessions: {n} finished (each step done or skipped is in the file)",
+            "• Guided sessions: {n} finished (each step done or skipped is in the file)",
+            _sessions(export),
+        ).format(n=_sessions(export)),
+        *_in_progress(t, export),
         t.gettext("• Reminder deliveries: {n}").format(n=counts["deliveries"]),
         t.gettext(
             "• Red-flag checks: {n} (only the outcome, its time and a random check id; "
@@ -86,6 +92,20 @@ def render_data_summary(t: Translator, export: dict[str, list[dict[str, Any]]]) 
         t.gettext("The attached file holds all of it. Send /forget to delete everything."),
     ]
     return "\n".join(lines)
+
+
+def _sessions(export: dict[str, list[dict[str, Any]]]) -> int:
+    return sum(row.get("kind") == "session" for row in export.get("activity", []))
+
+
+def _in_progress(t: Translator, export: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """A session or hold timer running now, when there is one."""
+    lines = []
+    if export.get("guided_sessions"):
+        lines.append(t.gettext("• A guided session in progress (its steps and how far you got)"))
+    if export.get("timers"):
+        lines.append(t.gettext("• A hold timer running (what it times and when it ends)"))
+    return lines
 
 
 def _precautions(user: dict[str, Any]) -> PrecautionAnswers:
@@ -106,7 +126,8 @@ def export_file_bytes(export: dict[str, list[dict[str, Any]]]) -> bytes:
 
 FORGET_QUESTION = N_(
     "<b>Delete everything I store about you?</b>\n"
-    "Your settings, stretch safety answers, reminders, activity log and check outcomes will be "
+    "Your settings, stretch safety answers, reminders, activity log, guided sessions, timers "
+    "and check outcomes will be "
     "gone for good. This cannot be undone."
 )
 FORGET_DONE = N_(

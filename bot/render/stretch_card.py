@@ -19,8 +19,10 @@ from bot.render.redflags_buttons import start_check_button
 MAX_MESSAGE_CHARS = 4096
 
 
-def describe_dose(t: Translator, stretch: Stretch) -> str:
-    """Hold time or reps, sides and rounds, in one short line."""
+def describe_dose(t: Translator, stretch: Stretch, rounds: int | None = None) -> str:
+    """Hold time or reps, sides and rounds (``rounds`` when a session asks for fewer than
+    the card's own), in one short line."""
+    rounds = rounds or stretch.rounds
     if stretch.hold_seconds is not None:
         dose = t.gettext("Hold {seconds} s").format(seconds=stretch.hold_seconds)
     elif stretch.reps is not None:
@@ -29,9 +31,9 @@ def describe_dose(t: Translator, stretch: Stretch) -> str:
         dose = _keep_going(t, stretch.duration_seconds or 0)
     if stretch.sides == "each":
         dose = t.gettext("{dose} on each side").format(dose=dose)
-    if stretch.rounds > 1:
-        rounds = t.ngettext("{dose}, {rounds} round", "{dose}, {rounds} rounds", stretch.rounds)
-        dose = rounds.format(dose=dose, rounds=stretch.rounds)
+    if rounds > 1:
+        several = t.ngettext("{dose}, {rounds} round", "{dose}, {rounds} rounds", rounds)
+        dose = several.format(dose=dose, rounds=rounds)
     return dose
 
 
@@ -44,17 +46,20 @@ def _keep_going(t: Translator, seconds: int) -> str:
     return t.gettext("Keep going for {n} s").format(n=seconds)
 
 
-def render_stretch_card(t: Translator, stretch: Stretch, *, heading: str | None = None) -> str:
-    """The card text in Telegram HTML; every piece of content is escaped."""
+def render_stretch_card(
+    t: Translator, stretch: Stretch, *, heading: str | None = None, rounds: int | None = None
+) -> str:
+    """The card text in Telegram HTML; every piece of content is escaped. ``heading`` may
+    carry HTML the caller escaped."""
     lines: list[str] = []
     if heading:
-        lines.append(escape(heading))
+        lines.append(heading)
     lines.append(f"<b>{escape(stretch.name)}</b>")
     lines.append(f"<i>{escape(stretch.purpose)}</i>")
     lines.append("")
     lines.extend(f"{number}. {escape(step)}" for number, step in enumerate(stretch.steps, 1))
     lines.append("")
-    lines.append(f"⏱ <b>{escape(describe_dose(t, stretch))}</b>")
+    lines.append(f"⏱ <b>{escape(describe_dose(t, stretch, rounds))}</b>")
     lines.extend(f"💡 {escape(cue)}" for cue in stretch.cues)
     lines.append("")
     lines.append(t.gettext("⚠️ <b>Stop if:</b>"))
@@ -109,7 +114,7 @@ def render_reminder_card(
     t: Translator, stretch: Stretch, kind: DeliveryKind
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A reminder: the stretch card under its heading, with the reminder's buttons."""
-    heading = t.gettext(REMINDER_HEADINGS[kind])
+    heading = escape(t.gettext(REMINDER_HEADINGS[kind]))
     return render_stretch_card(t, stretch, heading=heading), reminder_card_keyboard(t, stretch)
 
 
@@ -122,11 +127,32 @@ def _card_buttons(t: Translator, stretch: Stretch) -> list[InlineKeyboardButton]
     ]
 
 
+def timer_button(t: Translator, seconds: int, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        t.gettext("▶️ Start {seconds} s").format(seconds=seconds), callback_data=data
+    )
+
+
+def _timer_row(t: Translator, stretch: Stretch) -> list[list[InlineKeyboardButton]]:
+    """A held stretch's "Start 30 s" (the hold timer); a drill counted in reps has none."""
+    seconds = stretch.hold_seconds or stretch.duration_seconds
+    if stretch.reps is not None or seconds is None:
+        return []
+    return [[timer_button(t, seconds, encode(Action.TIMER_START, stretch.id))]]
+
+
 def reminder_card_keyboard(t: Translator, stretch: Stretch) -> InlineKeyboardMarkup:
-    """Buttons under a daily reminder: do it, put it off, or skip it for today."""
+    """Buttons under a daily reminder: do it (alone or as a guided session), put it off, or
+    skip it for today."""
     return InlineKeyboardMarkup(
         [
+            *_timer_row(t, stretch),
             _card_buttons(t, stretch),
+            [
+                InlineKeyboardButton(
+                    t.gettext("🧘 Start session"), callback_data=encode(Action.SESSION_START, "me")
+                )
+            ],
             [
                 InlineKeyboardButton(
                     t.gettext("⏰ Snooze 15 min"), callback_data=encode(Action.SNOOZE, "15")
@@ -148,6 +174,7 @@ def reminder_card_keyboard(t: Translator, stretch: Stretch) -> InlineKeyboardMar
 def stretch_card_keyboard(t: Translator, stretch: Stretch) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
+            *_timer_row(t, stretch),
             _card_buttons(t, stretch),
             [
                 InlineKeyboardButton(

@@ -20,7 +20,7 @@ from bot.domain.precautions import forbidden_movements, is_allowed
 from bot.domain.sessions import SessionStep
 from bot.services import Services
 from bot.usecases.practice import STREAK_LOOKBACK, AskPrecaution, OnHold
-from bot.usecases.timers import TimerRef, TimerStarted, begin_timer
+from bot.usecases.timers import TimerRef, TimerStarted, begin_timer, stopped_ref
 
 FOR_ME = None  # the routine of a session composed for the user
 TOKEN_LIMIT = 10**6
@@ -200,20 +200,11 @@ async def start_step_timer(
 
 async def _stop_step_timer(session: AsyncSession, user_id: int, token: int) -> TimerRef | None:
     """Leaving a step stops its timer (a timer of a card shown meanwhile keeps going)."""
-    timer = await get_timer_of_session(session, user_id, token)
-    if timer is None:
-        return None
-    await delete_timer(session, user_id)
-    return TimerRef(timer[0], timer[1])
-
-
-async def get_timer_of_session(
-    session: AsyncSession, user_id: int, token: int
-) -> tuple[int, int | None] | None:
     timer = await get_timer(session, user_id)
     if timer is None or timer.session_token != token:
         return None
-    return timer.chat_id, timer.message_id
+    await delete_timer(session, user_id)
+    return stopped_ref(timer)
 
 
 async def _end(
@@ -251,9 +242,7 @@ async def _streak(session: AsyncSession, user_id: int, now: datetime) -> int:
     return current_streak((t.astimezone(zone).date() for t in times), now.astimezone(zone).date())
 
 
-def _at(
-    svc: Services, guided: GuidedSession | None, token: int, index: int
-) -> SessionView | None:
+def _at(svc: Services, guided: GuidedSession | None, token: int, index: int) -> SessionView | None:
     if guided is None or guided.token != token or len(guided.outcomes) != index:
         return None
     view = _view(svc, guided)

@@ -12,17 +12,26 @@ from bot.db.guided import delete_timer, replace_timer
 from bot.db.models import Timer
 from bot.db.users import get_user
 from bot.domain.sessions import SessionStep
-from bot.domain.timer import timer_schedule
+from bot.domain.timer import Cue, timer_schedule
 from bot.services import Services
 from bot.usecases.practice import OnHold
 
 
 @dataclass(frozen=True)
 class TimerRef:
-    """Where a timer's countdown message is (None: it was never sent)."""
+    """A timer that was stopped: where its countdown message is (None: never sent), what it
+    timed, and whether it had already buzzed its end."""
 
     chat_id: int
     message_id: int | None
+    stretch_id: str
+    finished: bool
+
+
+def stopped_ref(timer: Timer) -> TimerRef:
+    schedule = timer_schedule(timer.hold_seconds, timer.holds)
+    done = next(i for i, event in enumerate(schedule) if event.cue is Cue.DONE)
+    return TimerRef(timer.chat_id, timer.message_id, timer.stretch_id, timer.step > done)
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,7 @@ async def begin_timer(
             next_at=now + timedelta(seconds=first.at),
         ),
     )
-    ref = TimerRef(*replaced) if replaced is not None else None
+    ref = stopped_ref(replaced) if replaced is not None else None
     return TimerStarted(now, hold, holds, ref)
 
 
@@ -100,4 +109,4 @@ async def stop_timer(svc: Services, user_id: int) -> TimerRef | None:
     """Stop the user's timer; where its message is, if one was running."""
     async with svc.transaction() as session:
         timer = await delete_timer(session, user_id)
-        return TimerRef(timer.chat_id, timer.message_id) if timer is not None else None
+        return stopped_ref(timer) if timer is not None else None
