@@ -32,14 +32,19 @@ async def timer_row(chat: Chat) -> Timer | None:
 
 
 async def run_timer_to_the_end(chat: Chat, limit: int = 400) -> list[ApiCall]:
-    """Tick the timers once a (fake) second until the user's timer is over; its calls."""
+    """Tick the timers once a (fake) second until the user's timer is over; the calls the
+    ticks made to the chat (polling left out)."""
     first = len(chat.api.calls)
     for _ in range(limit):
         chat.clock.advance(timedelta(seconds=1))
         await chat.tick_timers()
         if await timer_row(chat) is None:
-            return chat.api.calls[first:]
+            return to_the_chat(chat.api.calls[first:])
     raise AssertionError("the timer never ended")
+
+
+def to_the_chat(calls: list[ApiCall]) -> list[ApiCall]:
+    return [c for c in calls if c.method in ("editMessageText", "sendMessage")]
 
 
 def edits_of(calls: list[ApiCall], message_id: int) -> list[ApiCall]:
