@@ -113,7 +113,7 @@ class SessionComposer:
                 forbidden=forbidden,
                 focus_areas=focus,
                 level=level,
-                recent_ids=[s.id for s in chosen] + list(recent_ids),
+                recent_ids=recent_ids,
                 rng=rng,
                 exclude={s.id for s in chosen} | avoid,
             )
