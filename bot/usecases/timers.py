@@ -11,6 +11,7 @@ from bot.catalog.stretches import Stretch
 from bot.db.guided import delete_timer, replace_timer
 from bot.db.models import Timer
 from bot.db.users import get_user
+from bot.domain.precautions import forbidden_for_stored, is_allowed
 from bot.domain.sessions import SessionStep
 from bot.domain.timer import Cue, timer_schedule
 from bot.services import Services
@@ -62,12 +63,16 @@ async def begin_timer(
     step: SessionStep,
     session_ref: tuple[int, int] | None,
 ) -> TimerStarted | OnHold | None:
-    """Within a transaction: the user's one timer, for ``step``; the previous one stops."""
+    """Within a transaction: the user's one timer, for ``step``; the previous one stops.
+    None: no such user, or their safety answers rule the stretch out (a forged or old
+    button: the same rules as /stretch)."""
     user = await get_user(session, user_id)
     if user is None:
         return None
     if user.on_hold_since is not None:
         return OnHold()
+    if not is_allowed(step.stretch.movements, forbidden_for_stored(user.precaution_answers)):
+        return None
     now = svc.clock.now()
     hold, holds = step.timer_hold_seconds, step.holds
     first = timer_schedule(hold, holds)[0]

@@ -177,3 +177,12 @@ async def test_export_and_delete_include_sessions_and_timers(svc: Services) -> N
     async with svc.sessions() as session:
         assert await session.get(GuidedSession, USER) is None
         assert await session.get(Timer, USER) is None
+
+
+async def test_no_timer_for_a_stretch_the_safety_answers_rule_out(svc: Services) -> None:
+    await make_user(svc, ALL_NO.with_answer(Precaution.HIP_REPLACEMENT, Answer.YES))
+    pigeon = CATALOG.stretches.get("pigeon-pose")  # deep flexion, crossing the midline
+    assert pigeon is not None
+    assert await timers.start_card_timer(svc, USER, USER, pigeon) is None
+    async with svc.sessions() as session:
+        assert await session.get(Timer, USER) is None
