@@ -25,6 +25,7 @@ from bot.handlers import (
     fallback,
     feedback,
     flood,
+    guided,
     identity,
     membership,
     precautions,
@@ -47,6 +48,7 @@ from bot.reminders.tick import MAX_CHUNK, ReminderTicker
 from bot.render.i18n import SOURCE_LANGUAGE, Catalogs
 from bot.render.texts import command_menu
 from bot.services import Services
+from bot.timers import TimerTicker
 from bot.transport import AiohttpRequest, ApiContact
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ FEATURES = (
     start,
     stretch,
     feedback,
+    guided,
     precautions,
     settings,
     reminders,
@@ -75,6 +78,7 @@ class LimberApp:
     ticker: ReminderTicker
     reminder_bot: Bot  # reminders go through their own plain Bot (own pacing and retries)
     contact: ApiContact  # every Bot API request reports to it; /healthz reads it
+    timers: TimerTicker  # the hold timers' edits and buzzes (through the reminder bot)
     clock_watch: ClockWatch | None = None  # reschedules the tick after a wall-clock jump
 
 
@@ -183,7 +187,9 @@ def build_application(
     application.bot_data.catalogs = catalogs
     application.bot_data.illustrations = IllustrationFiles(svc.transaction, svc.clock)
     application.bot_data.lateness = ticker.lateness
-    app = LimberApp(application, svc, ticker, reminder_bot, contact)
+    # Timer edits go through the plain bot too: a refused edit is skipped, never retried.
+    timer_ticker = TimerTicker(svc, reminder_bot, catalogs)
+    app = LimberApp(application, svc, ticker, reminder_bot, contact, timer_ticker)
     # Guards, in order: private chats only, flood control, who is talking.
     private_only.register(application)
     flood.register(application, FloodGate(settings.flood_messages, settings.flood_seconds))
@@ -205,6 +211,17 @@ def build_application(
             first=1.0,
             name="reminder-tick",
             # One tick at a time; a late tick runs once, not once per missed interval.
+            job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+        )
+
+        async def tick_timers(_context: LimberContext) -> None:
+            await timer_ticker.tick()
+
+        application.job_queue.run_repeating(
+            tick_timers,
+            interval=settings.timer_tick_seconds,
+            first=1.0,
+            name="timer-tick",
             job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
         )
         # The interval trigger follows the wall clock; the watch reschedules it after a jump.

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # overall rate reachable by paying (issue 13).
     target_lateness_seconds: float = Field(default=60, gt=0, alias="LIMBER_TARGET_LATENESS_SECONDS")
     paid_broadcast_rate: float = Field(default=0, ge=0, le=1000, alias="LIMBER_PAID_BROADCAST_RATE")
+    # Hold timers: how often the countdowns are checked (their edits come every 5 s or 1 s).
+    timer_tick_seconds: float = Field(default=1.0, gt=0, alias="LIMBER_TIMER_TICK_SECONDS")
 
     # A claimed reminder not sent within this long is taken over by another tick or process.
     delivery_lease_seconds: float = Field(default=300, gt=0, alias="LIMBER_DELIVERY_LEASE_SECONDS")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from random import Random
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,6 +17,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.file_guard import DatabaseFileGuard
 from bot.domain.picking import StretchPicker
+from bot.domain.sessions import SessionComposer
 
 
 @dataclass
@@ -30,6 +32,12 @@ class Services:
 
     def __post_init__(self) -> None:
         self.picker = StretchPicker(self.catalog.stretches.all())
+
+    @cached_property
+    def composer(self) -> SessionComposer:
+        """Built on first use: content without warm-ups or hip-strength moves (some tests'
+        libraries) can still run everything but sessions."""
+        return SessionComposer(self.catalog.stretches)
 
     @property
     def stretches(self) -> StretchLibrary:

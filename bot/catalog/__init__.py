@@ -1,5 +1,6 @@
 """All content, loaded and validated at start: stretches and the red-flag checklist, in English
-and in every language translated under ``content/<lang>/``."""
+and in every language translated under ``content/<lang>/``; the named session routines
+(English for now)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.catalog.redflags import Checklist, load_redflags
+from bot.catalog.routines import Routine, load_routines
 from bot.catalog.stretches import StretchLibrary, load_stretches
 from bot.catalog.translations import language_dirs
 
@@ -27,6 +29,10 @@ class Catalog:
     stretches: StretchLibrary
     redflags: Checklist
     translations: Mapping[str, Content] = field(default_factory=dict)
+    routines: tuple[Routine, ...] = ()
+
+    def routine(self, routine_id: str) -> Routine | None:
+        return next((r for r in self.routines if r.id == routine_id), None)
 
     def in_language(self, language: str) -> Content:
         """The content in ``language`` (gettext's form, e.g. "pt_BR"), else English."""
@@ -46,8 +52,10 @@ def load_catalog(content_dir: Path) -> Catalog:
                 redflags_file, translated_redflags if translated_redflags.is_file() else None
             ),
         )
+    stretches = load_stretches(stretches_dir)
     return Catalog(
-        stretches=load_stretches(stretches_dir),
+        stretches=stretches,
         redflags=load_redflags(redflags_file),
         translations=translations,
+        routines=load_routines(content_dir / "routines", stretches),
     )

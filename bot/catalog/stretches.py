@@ -104,6 +104,17 @@ POSITION_MOVEMENTS: dict[Position, frozenset[Movement]] = {
     Position.SIDE_LYING: frozenset({Movement.ON_THE_FLOOR}),
 }
 
+
+class Role(StrEnum):
+    """What a stretch is for in a guided session (``bot.domain.sessions``): every session
+    starts with a warm-up and ends with one strengthening move for the side of the hip."""
+
+    STRETCH = "stretch"
+    WARM_UP = "warm_up"
+    # Strengthens the side of the hip (the gluteus medius and its neighbours).
+    HIP_STRENGTH = "hip_strength"
+
+
 # Required and never empty: a stretch nobody has tagged cannot pass as safe.
 Movements = Annotated[frozenset[Movement], Field(min_length=1)]
 
@@ -136,6 +147,7 @@ class Stretch(BaseModel):
     harder_movements: Movements
     sources: tuple[Text, ...] = Field(min_length=1)
     illustration: Illustration
+    role: Role = Role.STRETCH
 
     @field_validator("movements", "easier_movements", "harder_movements")
     @classmethod

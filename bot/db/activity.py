@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,38 +24,51 @@ async def log_activity(
     kind: ActivityKind,
     at: datetime,
     stretch_id: str | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> None:
-    session.add(Activity(user_id=user_id, kind=kind.value, stretch_id=stretch_id, at=at))
+    session.add(
+        Activity(user_id=user_id, kind=kind.value, stretch_id=stretch_id, at=at, detail=detail)
+    )
 
 
 async def recent_stretches(
     session: AsyncSession, user_ids: Sequence[int], now: datetime
 ) -> dict[int, list[str]]:
-    """Stretches shown to each user in the last week, newest first: one query for a batch."""
+    """Stretches shown to each user in the last week (guided sessions' steps included),
+    newest first: one query for a batch."""
     if not user_ids:
         return {}
     rows = await session.execute(
-        select(Activity.user_id, Activity.stretch_id)
+        select(Activity.user_id, Activity.stretch_id, Activity.detail)
         .where(
             Activity.user_id.in_(user_ids),
-            Activity.kind.in_([kind.value for kind in SHOWING_KINDS]),
+            Activity.kind.in_([kind.value for kind in (*SHOWING_KINDS, ActivityKind.SESSION)]),
             Activity.at >= now - timedelta(days=RECENT_DAYS),
-            Activity.stretch_id.is_not(None),
         )
         .order_by(Activity.at.desc(), Activity.id.desc())
     )
     recent: dict[int, list[str]] = defaultdict(list)
-    for user_id, stretch_id in rows:
+    for user_id, stretch_id, detail in rows:
         if stretch_id is not None:
             recent[user_id].append(stretch_id)
+        elif detail:
+            recent[user_id].extend(reversed(session_stretches(detail)))
     return recent
+
+
+def session_stretches(detail: dict[str, Any]) -> list[str]:
+    """The stretches a finished session's record lists, in order."""
+    steps = detail.get("steps")
+    if not isinstance(steps, list):
+        return []
+    return [str(step["id"]) for step in steps if isinstance(step, dict) and "id" in step]
 
 
 async def done_times(session: AsyncSession, user_id: int, since: datetime) -> list[datetime]:
     rows = await session.scalars(
         select(Activity.at).where(
             Activity.user_id == user_id,
-            Activity.kind == ActivityKind.DONE.value,
+            Activity.kind.in_([ActivityKind.DONE.value, ActivityKind.SESSION.value]),
             Activity.at >= since,
         )
     )

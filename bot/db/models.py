@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -182,6 +183,8 @@ class Activity(Base):
     kind: Mapped[str] = mapped_column(String(20))
     stretch_id: Mapped[str | None] = mapped_column(String(40), default=None)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What a finished guided session was: its routine and each step done or skipped.
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class StretchFeedback(Base):
@@ -211,3 +214,51 @@ class StoppedStretch(Base):
     )
     stretch_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     stopped_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Timer(Base):
+    """The user's running hold timer (at most one): enough to resume it after a restart.
+
+    The countdown follows ``domain.timer.timer_schedule(hold_seconds, holds)`` from
+    ``started_at``; ``step`` is the next event in it, due at ``next_at``. A tick takes an
+    event by moving ``step`` on with a compare-and-set, so one process sends each."""
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_next_at", "next_at"),)
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    # The countdown message; None for the moment between Start and its send.
+    message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    stretch_id: Mapped[str] = mapped_column(String(40))
+    hold_seconds: Mapped[int] = mapped_column(SmallInteger)
+    holds: Mapped[int] = mapped_column(SmallInteger)
+    # The guided session step it times (its token and index), or None for a card's timer.
+    session_token: Mapped[int | None] = mapped_column(Integer, default=None)
+    session_step: Mapped[int | None] = mapped_column(SmallInteger, default=None)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    step: Mapped[int] = mapped_column(SmallInteger, default=0)
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GuidedSession(Base):
+    """The user's guided session in progress (at most one): its steps and how far they got.
+    Finished, it becomes one activity row and this row goes."""
+
+    __tablename__ = "guided_sessions"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Buttons carry it, so a press from an older session is recognised as stale.
+    token: Mapped[int] = mapped_column(Integer)
+    routine: Mapped[str | None] = mapped_column(String(24), default=None)  # None: "for me"
+    # [[stretch id, rounds], ...] in order.
+    steps: Mapped[list[list[Any]]] = mapped_column(JSON)
+    # One letter a finished step: "d" done, "s" skipped; its length is the current step.
+    outcomes: Mapped[str] = mapped_column(String(16), default="")
+    replaced: Mapped[int] = mapped_column(SmallInteger, default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

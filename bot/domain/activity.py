@@ -15,6 +15,7 @@ class ActivityKind(StrEnum):
     SNOOZED = "snoozed"
     EASIER = "easier"
     HARDER = "harder"
+    SESSION = "session"  # a guided session finished (or stopped after a step was done)
 
 
 def current_streak(done_dates: Iterable[date], today: date) -> int:

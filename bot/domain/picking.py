@@ -49,6 +49,7 @@ class StretchPicker:
         recent_ids: Sequence[str] = (),
         stopped_ids: Collection[str] = (),
         rng: random.Random | None = None,
+        exclude: Collection[str] = (),
     ) -> Stretch:
         """Pick one stretch that uses none of the ``forbidden`` movements, relaxing the other
         filters in order until something is left.
@@ -57,20 +58,31 @@ class StretchPicker:
         among the last few shown. Relaxed in this order: variety (a card at the user's level
         comes back before anything harder is shown), then the focus, and only when nothing
         safe is left at or below the level, the level, one step at a time. Safety is never
-        relaxed, and a stretch the user stopped (it hurt) is never picked.
+        relaxed, and a stretch the user stopped (it hurt) is never picked. ``exclude`` is
+        never picked (a session's steps already chosen) unless nothing else is safe.
 
         ``level`` is the user's overall level; ``area_levels`` their own level for some body
         areas (from "Too easy" and "Too hard"), which wins for the stretches working them.
         """
         rng = rng or random.Random()
         recent = set(recent_ids[:RECENT_WINDOW])
-        stopped = set(stopped_ids)
+        unwanted = set(stopped_ids) | set(exclude)
         levels = frozenset((area_levels or {}).items())
         for tier in self._tiers_for(forbidden, frozenset(focus_areas), level, levels):
-            allowed = [s for s in tier if s.id not in stopped] if stopped else list(tier)
+            allowed = [s for s in tier if s.id not in unwanted] if unwanted else list(tier)
             fresh = [s for s in allowed if s.id not in recent]
             if fresh or allowed:
                 return rng.choice(fresh or allowed)
+        if exclude:
+            return self.pick(
+                forbidden=forbidden,
+                focus_areas=focus_areas,
+                level=level,
+                area_levels=area_levels,
+                recent_ids=recent_ids,
+                stopped_ids=stopped_ids,
+                rng=rng,
+            )
         # Only reachable with movements beyond the precautions' or with every safe stretch
         # stopped: the constructor checked that some stretch survives every precaution.
         raise NothingToPick(f"no stretch avoids {sorted(m.value for m in forbidden)}")

@@ -46,14 +46,14 @@ async def send_stretch(update: Update, context: LimberContext) -> None:
         await reply(update, *render_question(t, offer.precaution, offer.answers, Origin.FIRST_RUN))
     elif isinstance(offer, practice.Shown):
         stretch = _in_their_language(context, offer.stretch.id) or offer.stretch
-        await _send_illustration(update, context, stretch)
+        await send_illustration(update, context, stretch)
         card = render_stretch_card(t, stretch, hold_seconds=offer.hold_seconds)
         await reply(update, card, stretch_card_keyboard(t, stretch))
     elif isinstance(offer, practice.NothingLeft):
         await reply(update, text(t, NOTHING_LEFT))
 
 
-async def _send_illustration(update: Update, context: LimberContext, stretch: Stretch) -> None:
+async def send_illustration(update: Update, context: LimberContext, stretch: Stretch) -> None:
     """The stretch's picture: a drill's loop, or a still of its start and end. The card
     matters more, so a failure only logs."""
     chat = update.effective_chat

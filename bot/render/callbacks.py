@@ -70,6 +70,15 @@ class Action(StrEnum):
     # Stopped stretches (/stopped): bring one, or all, back
     BRING_BACK = "bb"
     BRING_BACK_ALL = "ba"
+    # Hold timer on a stretch card
+    TIMER_START = "tt"
+    # Guided session: the chooser, a start (routine or "me"), and a step's buttons
+    SESSION_MENU = "gm"
+    SESSION_START = "gs"
+    SESSION_TIMER = "gt"
+    SESSION_NEXT = "gn"
+    SESSION_SKIP = "gk"
+    SESSION_STOP = "gx"
 
 
 ArgCheck = Callable[[str], bool]
@@ -105,6 +114,9 @@ STAMP = _pattern(r"[0-9a-z]{1,7}")
 FEELING = _one_of("g", "e", "h", "x")
 PAIN_PLACE = _one_of("a", "j", "b", "l")
 PAIN_KIND = _one_of("m", "s", "p", "n", "w", "x")
+ROUTINE_ID = _pattern(r"[a-z0-9][a-z0-9-]{0,23}")
+SESSION_TOKEN = _number(1, 999_999)
+STEP_INDEX = _number(0, 15)
 
 
 @dataclass(frozen=True)
@@ -179,6 +191,14 @@ ARG_SPECS: dict[Action, ArgSpec] = {
     Action.PAIN_KIND: ArgSpec((STRETCH_ID, STAMP, PAIN_PLACE, PAIN_KIND)),
     Action.BRING_BACK: ArgSpec((STRETCH_ID,)),
     Action.BRING_BACK_ALL: NO_ARGS,
+    Action.TIMER_START: ArgSpec((STRETCH_ID,)),
+    Action.SESSION_MENU: NO_ARGS,
+    Action.SESSION_START: ArgSpec((ROUTINE_ID,)),  # a routine's id, or "me"
+    # (session token, step index): a press from an older session or step is stale
+    Action.SESSION_TIMER: ArgSpec((SESSION_TOKEN, STEP_INDEX)),
+    Action.SESSION_NEXT: ArgSpec((SESSION_TOKEN, STEP_INDEX)),
+    Action.SESSION_SKIP: ArgSpec((SESSION_TOKEN, STEP_INDEX)),
+    Action.SESSION_STOP: ArgSpec((SESSION_TOKEN,)),
 }
 
 

@@ -98,6 +98,12 @@ def render_data_summary(t: Translator, export: dict[str, list[dict[str, Any]]]) 
             "• Activity log: {n} entries (stretches shown and done)",
             counts["activity"],
         ).format(n=counts["activity"]),
+        t.ngettext(
+            "• Guided sessions: {n} finished (each step done or skipped is in the file)",
+            "• Guided sessions: {n} finished (each step done or skipped is in the file)",
+            _sessions(export),
+        ).format(n=_sessions(export)),
+        *_in_progress(t, export),
         t.gettext("• Reminder deliveries: {n}").format(n=counts["deliveries"]),
         t.gettext(
             "• Red-flag checks: {n} (only the outcome, its time and a random check id; "
@@ -119,6 +125,20 @@ def _area_levels(t: Translator, levels: dict[str, int]) -> str:
     )
 
 
+def _sessions(export: dict[str, list[dict[str, Any]]]) -> int:
+    return sum(row.get("kind") == "session" for row in export.get("activity", []))
+
+
+def _in_progress(t: Translator, export: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """A session or hold timer running now, when there is one."""
+    lines = []
+    if export.get("guided_sessions"):
+        lines.append(t.gettext("• A guided session in progress (its steps and how far you got)"))
+    if export.get("timers"):
+        lines.append(t.gettext("• A hold timer running (what it times and when it ends)"))
+    return lines
+
+
 def _precautions(user: dict[str, Any]) -> PrecautionAnswers:
     return PrecautionAnswers.stored(int(user.get("precaution_answers") or 0))
 
@@ -137,8 +157,9 @@ def export_file_bytes(export: dict[str, list[dict[str, Any]]]) -> bytes:
 
 FORGET_QUESTION = N_(
     "<b>Delete everything I store about you?</b>\n"
-    "Your settings, stretch safety answers, reminders, activity log, how stretches felt, "
-    "stopped stretches and check outcomes will be gone for good. This cannot be undone."
+    "Your settings, safety answers, reminders, activity log, what you told me about how "
+    "stretches felt, sessions and timers, and check outcomes will be gone for good. "
+    "This cannot be undone."
 )
 FORGET_DONE = N_(
     "Done: everything I stored about you is deleted. "

@@ -19,9 +19,13 @@ from bot.render.redflags_buttons import start_check_button
 MAX_MESSAGE_CHARS = 4096
 
 
-def describe_dose(t: Translator, stretch: Stretch, hold_seconds: int | None = None) -> str:
+def describe_dose(
+    t: Translator, stretch: Stretch, hold_seconds: int | None = None, rounds: int | None = None
+) -> str:
     """Hold time or reps, sides and rounds, in one short line; ``hold_seconds`` is the user's
-    own hold when it has grown past the card's."""
+    own hold when it has grown past the card's, ``rounds`` a session's when fewer than the
+    card's own."""
+    rounds = rounds or stretch.rounds
     if stretch.hold_seconds is not None:
         dose = t.gettext("Hold {seconds} s").format(seconds=hold_seconds or stretch.hold_seconds)
     elif stretch.reps is not None:
@@ -30,9 +34,9 @@ def describe_dose(t: Translator, stretch: Stretch, hold_seconds: int | None = No
         dose = _keep_going(t, stretch.duration_seconds or 0)
     if stretch.sides == "each":
         dose = t.gettext("{dose} on each side").format(dose=dose)
-    if stretch.rounds > 1:
-        rounds = t.ngettext("{dose}, {rounds} round", "{dose}, {rounds} rounds", stretch.rounds)
-        dose = rounds.format(dose=dose, rounds=stretch.rounds)
+    if rounds > 1:
+        several = t.ngettext("{dose}, {rounds} round", "{dose}, {rounds} rounds", rounds)
+        dose = several.format(dose=dose, rounds=rounds)
     return dose
 
 
@@ -46,20 +50,26 @@ def _keep_going(t: Translator, seconds: int) -> str:
 
 
 def render_stretch_card(
-    t: Translator, stretch: Stretch, *, heading: str | None = None, hold_seconds: int | None = None
+    t: Translator,
+    stretch: Stretch,
+    *,
+    heading: str | None = None,
+    hold_seconds: int | None = None,
+    rounds: int | None = None,
 ) -> str:
-    """The card text in Telegram HTML; every piece of content is escaped. Only the on-demand
-    card passes the user's own ``hold_seconds``: reminder cards are cached per stretch and
-    language, so they show the card's hold."""
+    """The card text in Telegram HTML; every piece of content is escaped (``heading`` may
+    carry HTML the caller escaped). Only the on-demand card and a session's step pass the
+    user's own ``hold_seconds``: reminder cards are cached per stretch and language, so they
+    show the card's hold."""
     lines: list[str] = []
     if heading:
-        lines.append(escape(heading))
+        lines.append(heading)
     lines.append(f"<b>{escape(stretch.name)}</b>")
     lines.append(f"<i>{escape(stretch.purpose)}</i>")
     lines.append("")
     lines.extend(f"{number}. {escape(step)}" for number, step in enumerate(stretch.steps, 1))
     lines.append("")
-    lines.append(f"⏱ <b>{escape(describe_dose(t, stretch, hold_seconds))}</b>")
+    lines.append(f"⏱ <b>{escape(describe_dose(t, stretch, hold_seconds, rounds))}</b>")
     lines.extend(f"💡 {escape(cue)}" for cue in stretch.cues)
     lines.append("")
     lines.append(t.gettext("⚠️ <b>Stop if:</b>"))
@@ -114,7 +124,7 @@ def render_reminder_card(
     t: Translator, stretch: Stretch, kind: DeliveryKind
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A reminder: the stretch card under its heading, with the reminder's buttons."""
-    heading = t.gettext(REMINDER_HEADINGS[kind])
+    heading = escape(t.gettext(REMINDER_HEADINGS[kind]))
     return render_stretch_card(t, stretch, heading=heading), reminder_card_keyboard(t, stretch)
 
 
@@ -127,11 +137,32 @@ def _card_buttons(t: Translator, stretch: Stretch) -> list[InlineKeyboardButton]
     ]
 
 
+def timer_button(t: Translator, seconds: int, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        t.gettext("▶️ Start {seconds} s").format(seconds=seconds), callback_data=data
+    )
+
+
+def _timer_row(t: Translator, stretch: Stretch) -> list[list[InlineKeyboardButton]]:
+    """A held stretch's "Start 30 s" (the hold timer); a drill counted in reps has none."""
+    seconds = stretch.hold_seconds or stretch.duration_seconds
+    if stretch.reps is not None or seconds is None:
+        return []
+    return [[timer_button(t, seconds, encode(Action.TIMER_START, stretch.id))]]
+
+
 def reminder_card_keyboard(t: Translator, stretch: Stretch) -> InlineKeyboardMarkup:
-    """Buttons under a daily reminder: do it, put it off, or skip it for today."""
+    """Buttons under a daily reminder: do it (alone or as a guided session), put it off, or
+    skip it for today."""
     return InlineKeyboardMarkup(
         [
+            *_timer_row(t, stretch),
             _card_buttons(t, stretch),
+            [
+                InlineKeyboardButton(
+                    t.gettext("🧘 Start session"), callback_data=encode(Action.SESSION_START, "me")
+                )
+            ],
             [
                 InlineKeyboardButton(
                     t.gettext("⏰ Snooze 15 min"), callback_data=encode(Action.SNOOZE, "15")
@@ -153,6 +184,7 @@ def reminder_card_keyboard(t: Translator, stretch: Stretch) -> InlineKeyboardMar
 def stretch_card_keyboard(t: Translator, stretch: Stretch) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
+            *_timer_row(t, stretch),
             _card_buttons(t, stretch),
             [
                 InlineKeyboardButton(

@@ -21,6 +21,7 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # (command, one-line description): the source for /help and the Telegram command menu.
 COMMANDS: list[tuple[str, str]] = [
     ("stretch", N_("Get one stretch to do now")),
+    ("session", N_("A 6-8 minute guided session, step by step")),
     ("settings", N_("Your reminder time, days and timezone")),
     ("time", N_("Set the reminder time, e.g. /time 07:30")),
     ("timezone", N_("Set your timezone, e.g. /timezone Europe/Berlin")),

@@ -167,6 +167,7 @@ class ApiCall:
     params: JSONDict
     status: int
     description: str | None = None
+    at: float = 0.0  # the sandbox clock when the call arrived (tests inject a fake one)
 
     @property
     def ok(self) -> bool:

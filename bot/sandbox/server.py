@@ -229,7 +229,14 @@ class FakeBotApi:
         return Args(self._canonical[method], params, attachments, spec)
 
     def _log(self, method: str, params: JSONDict, status: int, description: str | None) -> None:
-        call = ApiCall(len(self._calls) + 1, self._canonical[method], params, status, description)
+        call = ApiCall(
+            len(self._calls) + 1,
+            self._canonical[method],
+            params,
+            status,
+            description,
+            at=self._world.instant(),
+        )
         self._calls.append(call)
         self._world.notifier.notify(_CALLS_KEY)
 

@@ -135,6 +135,11 @@ class World:
     def now(self) -> int:
         return int(self._clock())
 
+    def instant(self) -> float:
+        """The sandbox clock with its fraction: when a call arrived (Telegram's dates are
+        whole seconds, spacing checks need better)."""
+        return self._clock()
+
     def new_id(self) -> int:
         """Unique across the server: file ids, callback query ids."""
         return next(self._ids)

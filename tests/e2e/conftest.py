@@ -21,6 +21,7 @@ from bot.reminders.tick import ReminderTicker, TickReport
 from bot.sandbox.models import SentMessage
 from bot.sandbox.server import FakeBotApi
 from bot.services import Services
+from bot.timers import TimerTicker, TimerTickReport
 
 CHAT_ID = 424242
 
@@ -38,6 +39,7 @@ class Chat:
     clock: FakeClock
     ticker: ReminderTicker
     services: Services
+    timers: TimerTicker
     chat_id: int = CHAT_ID
 
     async def say(self, text: str, replies: int = 1) -> list[SentMessage]:
@@ -61,6 +63,9 @@ class Chat:
 
     async def tick(self) -> TickReport:
         return await self.ticker.tick()
+
+    async def tick_timers(self) -> TimerTickReport:
+        return await self.timers.tick()
 
     async def answer_safety_questions(self, answers: PrecautionAnswers) -> None:
         """Store the stretch safety answers as if the user had given them."""
@@ -137,7 +142,7 @@ async def running_bot(
         assert updater is not None
         await updater.start_polling(poll_interval=0.0, timeout=1)
         try:
-            yield Chat(api, clock, app.ticker, app.services)
+            yield Chat(api, clock, app.ticker, app.services, app.timers)
         finally:
             await updater.stop()
 

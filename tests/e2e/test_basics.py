@@ -29,6 +29,7 @@ async def test_stretch_card_and_each_button(chat: Chat, api: FakeBotApi) -> None
     assert "starting position" in picture.text
     assert card.text.count("\n1. ") == 1 and "Stop if:" in card.text
     assert card.button_texts == [
+        "▶️ Start 30 s",
         "✅ Done",
         "🔄 Another",
         "🐢 Easier",

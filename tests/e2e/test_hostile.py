@@ -95,7 +95,7 @@ def settings_overrides() -> dict[str, object]:
 @pytest.fixture
 async def victim(chat: Chat) -> Chat:
     """Another user of the same bot, with settings and activity."""
-    other = Chat(chat.api, chat.clock, chat.ticker, chat.services, chat_id=VICTIM_ID)
+    other = Chat(chat.api, chat.clock, chat.ticker, chat.services, chat.timers, chat_id=VICTIM_ID)
     await other.answer_safety_questions(NO_TO_EVERY_SAFETY_QUESTION)
     await other.say("/timezone Europe/Lisbon", replies=2)
     await other.say("/time 06:45", replies=2)

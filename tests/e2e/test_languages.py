@@ -61,7 +61,7 @@ async def test_the_language_can_be_changed_in_settings(chat: Chat, api: FakeBotA
 
 
 async def test_a_reminder_comes_in_the_users_language(chat: Chat, api: FakeBotApi) -> None:
-    speaker = Chat(api, chat.clock, chat.ticker, chat.services, chat_id=SPEAKER)
+    speaker = Chat(api, chat.clock, chat.ticker, chat.services, chat.timers, chat_id=SPEAKER)
     await api.send_user_message(SPEAKER, "/timezone UTC", language_code="xx")
     await api.wait_for_bot_messages(SPEAKER, 2)
     await speaker.answer_safety_questions(NO_TO_EVERY_SAFETY_QUESTION)

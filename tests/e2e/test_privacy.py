@@ -36,8 +36,8 @@ async def test_mydata_summary_and_full_json_export(chat: Chat, api: FakeBotApi) 
 
 
 async def fill_every_table(chat: Chat) -> None:
-    """A reminder delivered, a stretch done (it hurt: stopped) and a finished check: a row in
-    every table."""
+    """A reminder delivered, a stretch done (it hurt: stopped), a finished check, a guided
+    session with its hold timer running: a row in every table."""
     local = chat.clock.now() + timedelta(minutes=1)
     await chat.say(f"/time {local:%H:%M}", replies=2)  # the user's zone is UTC
     chat.clock.advance(timedelta(minutes=1))
@@ -49,6 +49,9 @@ async def fill_every_table(chat: Chat) -> None:
     await chat.say("/redflags", replies=2)
     while any(label.startswith("No") for label in chat.last.button_texts):
         await chat.press("No", message_id=chat.last.message_id)
+    await chat.say("/session")
+    *_, step = await chat.press("🧘 Desk break", replies=4)
+    await chat.press("▶️ Start 120 s", message_id=step.message_id)
     counts = await rows_about_user(chat)
     assert all(counts.values()), counts
 

@@ -12,8 +12,10 @@ from bot.sandbox.server import FakeBotApi
 from tests.e2e.conftest import Chat
 
 REMINDER_BUTTONS = [
+    "▶️ Start 30 s",  # the card's stretch is held: its hold timer
     "✅ Done",
     "🔄 Another",
+    "🧘 Start session",
     "⏰ Snooze 15 min",
     "⏰ Snooze 1 h",
     "⏭ Skip today",

@@ -42,6 +42,12 @@ SAMPLE_ARGS: dict[Action, tuple[str, ...]] = {
     Action.PAIN_PLACE: ("pigeon-pose", "tk2x9q1", "l"),
     Action.PAIN_KIND: ("pigeon-pose", "tk2x9q1", "l", "n"),
     Action.BRING_BACK: ("pigeon-pose",),
+    Action.TIMER_START: ("clamshell",),
+    Action.SESSION_START: ("desk-break",),
+    Action.SESSION_TIMER: ("999999", "4"),
+    Action.SESSION_NEXT: ("1", "0"),
+    Action.SESSION_SKIP: ("52", "15"),
+    Action.SESSION_STOP: ("52",),
 }
 
 
@@ -149,3 +155,10 @@ def test_routing_pattern_is_built_from_the_codec(
     actions: tuple[Action, ...], data: str, routed: bool
 ) -> None:
     assert (re.match(pattern(*actions), data) is not None) is routed
+
+
+@pytest.mark.parametrize(
+    "data", ["1:gn:0:1", "1:gn:1000000:1", "1:gn:5:16", "1:gn:5", "1:gx:5:1", "1:gs:Desk", "1:tt:"]
+)
+def test_session_buttons_out_of_range_are_stale(data: str) -> None:
+    assert decode(data) is None

@@ -1,0 +1,118 @@
+"""Hold timers and guided sessions in progress: at most one of each per user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import GuidedSession, Timer, User
+
+
+@dataclass(frozen=True)
+class DueTimer:
+    """A timer with an event due, as the tick read it (with its user's language)."""
+
+    user_id: int
+    chat_id: int
+    message_id: int
+    stretch_id: str
+    hold_seconds: int
+    holds: int
+    session_token: int | None
+    session_step: int | None
+    started_at: datetime
+    step: int
+    language: str | None
+
+
+async def get_timer(session: AsyncSession, user_id: int) -> Timer | None:
+    return await session.get(Timer, user_id)
+
+
+async def replace_timer(session: AsyncSession, timer: Timer) -> Timer | None:
+    """Store ``timer`` as the user's one timer; the one it replaces (deleted), if any."""
+    old = await session.get(Timer, timer.user_id)
+    if old is not None:
+        await session.delete(old)
+        await session.flush()
+    session.add(timer)
+    return old
+
+
+async def delete_timer(session: AsyncSession, user_id: int) -> Timer | None:
+    """Remove the user's timer; the removed row (detached values), if there was one."""
+    timer = await session.get(Timer, user_id)
+    if timer is not None:
+        await session.delete(timer)
+    return timer
+
+
+async def due_timers(session: AsyncSession, now: datetime, limit: int = 200) -> list[DueTimer]:
+    """Timers with an event due by ``now`` whose countdown message exists."""
+    rows = await session.execute(
+        select(
+            Timer.user_id,
+            Timer.chat_id,
+            Timer.message_id,
+            Timer.stretch_id,
+            Timer.hold_seconds,
+            Timer.holds,
+            Timer.session_token,
+            Timer.session_step,
+            Timer.started_at,
+            Timer.step,
+            User.language,
+        )
+        .join(User, User.id == Timer.user_id)
+        .where(Timer.next_at <= now, Timer.message_id.is_not(None))
+        .order_by(Timer.next_at)
+        .limit(limit)
+    )
+    return [
+        DueTimer(
+            user_id=row[0],
+            chat_id=row[1],
+            message_id=row[2] or 0,
+            stretch_id=row[3],
+            hold_seconds=row[4],
+            holds=row[5],
+            session_token=row[6],
+            session_step=row[7],
+            started_at=row[8],
+            step=row[9],
+            language=row[10],
+        )
+        for row in rows
+    ]
+
+
+async def take_timer_step(
+    session: AsyncSession, due: DueTimer, next_index: int, next_at: datetime | None
+) -> bool:
+    """Move the timer past its due event, only if nobody else did (compare and set on
+    ``step``): True when this caller now owns the event. ``next_at`` None ends the timer."""
+    same = (
+        Timer.user_id == due.user_id,
+        Timer.started_at == due.started_at,
+        Timer.step == due.step,
+    )
+    if next_at is None:
+        result = await session.execute(delete(Timer).where(*same))
+    else:
+        result = await session.execute(
+            update(Timer).where(*same).values(step=next_index, next_at=next_at)
+        )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def get_guided_session(session: AsyncSession, user_id: int) -> GuidedSession | None:
+    return await session.get(GuidedSession, user_id)
+
+
+async def replace_guided_session(session: AsyncSession, guided: GuidedSession) -> None:
+    """Store ``guided`` as the user's session in progress, dropping an unfinished one."""
+    await session.execute(delete(GuidedSession).where(GuidedSession.user_id == guided.user_id))
+    session.add(guided)

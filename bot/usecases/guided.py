@@ -1,0 +1,261 @@
+"""Guided sessions: start one (for the user, or a named routine), go through its steps with
+Next, Skip and the hold timer, stop it; a finished one becomes one activity record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import activity
+from bot.db.guided import delete_timer, get_guided_session, get_timer, replace_guided_session
+from bot.db.models import GuidedSession, User
+from bot.db.users import account_of, get_user
+from bot.domain.activity import ActivityKind, current_streak
+from bot.domain.precautions import forbidden_movements, is_allowed
+from bot.domain.sessions import SessionStep
+from bot.services import Services
+from bot.usecases.practice import STREAK_LOOKBACK, AskPrecaution, OnHold
+from bot.usecases.timers import TimerRef, TimerStarted, begin_timer, stopped_ref
+
+FOR_ME = None  # the routine of a session composed for the user
+TOKEN_LIMIT = 10**6
+
+
+class Outcome(StrEnum):
+    DONE = "d"
+    SKIPPED = "s"
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """A session in progress, at its current step."""
+
+    token: int
+    routine: str | None
+    steps: tuple[SessionStep, ...]
+    outcomes: str
+    replaced: int  # steps a routine swapped for safe ones (safety answers)
+
+    @property
+    def index(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def step(self) -> SessionStep:
+        return self.steps[self.index]
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(step.seconds() for step in self.steps)
+
+
+@dataclass(frozen=True)
+class SessionEnded:
+    """A session finished (every step done or skipped) or stopped early."""
+
+    routine: str | None
+    steps: tuple[SessionStep, ...]
+    outcomes: str
+    stopped: bool
+    streak: int | None  # None: nothing was done, so nothing recorded
+
+    @property
+    def done(self) -> int:
+        return self.outcomes.count(Outcome.DONE)
+
+    @property
+    def skipped(self) -> int:
+        return self.outcomes.count(Outcome.SKIPPED)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """The result of Next, Skip or Stop: where the session is now, and the timer stopped
+    on the way (its countdown message to close), if one was running for that step."""
+
+    session: SessionView | SessionEnded
+    stopped_timer: TimerRef | None
+
+
+SessionOffer = OnHold | AskPrecaution | SessionView
+
+
+async def start_session(
+    svc: Services, user_id: int, routine_id: str | None = FOR_ME
+) -> SessionOffer | None:
+    """A new session (an unfinished one is dropped): composed for the user's focus, level,
+    safety answers and what they did lately, or a named routine made safe for them. Like
+    /stretch, a safety hold or unasked safety questions come first. None: no such user, or
+    no such routine."""
+    routine = svc.catalog.routine(routine_id) if routine_id is not FOR_ME else None
+    if routine_id is not FOR_ME and routine is None:
+        return None
+    now = svc.clock.now()
+    async with svc.transaction() as session:
+        user = await get_user(session, user_id)
+        if user is None:
+            return None
+        account = account_of(user)
+        if account.on_hold:
+            return OnHold()
+        unasked = account.precautions.next_unasked()
+        if unasked is not None:
+            return AskPrecaution(unasked, account.precautions)
+        forbidden = forbidden_movements(account.precautions)
+        if routine is None:
+            recent = (await activity.recent_stretches(session, [user_id], now)).get(user_id, [])
+            steps = svc.composer.compose(
+                forbidden=forbidden,
+                focus_areas=account.focus_areas,
+                level=account.level,
+                recent_ids=recent,
+                rng=svc.rng,
+            )
+            replaced = 0
+        else:
+            steps, replaced = svc.composer.routine(routine, forbidden, svc.rng)
+        guided = GuidedSession(
+            user_id=user_id,
+            token=svc.rng.randrange(1, TOKEN_LIMIT),
+            routine=routine.id if routine is not None else None,
+            steps=[[step.stretch.id, step.rounds] for step in steps],
+            outcomes="",
+            replaced=replaced,
+            started_at=now,
+            updated_at=now,
+        )
+        await replace_guided_session(session, guided)
+        return _view(svc, guided)
+
+
+async def current_step(svc: Services, user_id: int, token: int, index: int) -> SessionView | None:
+    """The session at step ``index``, when that is where it is (else None: a stale button)."""
+    async with svc.sessions() as session:
+        guided = await get_guided_session(session, user_id)
+        return _at(svc, guided, token, index)
+
+
+async def move_on(
+    svc: Services, user_id: int, token: int, index: int, outcome: Outcome
+) -> Moved | OnHold | None:
+    """Step ``index`` done (Next) or skipped: the next step, or the session's end. None: the
+    button is stale (another session, or that step is behind).
+
+    The safety rules hold mid-session too: after a red-flag check put the user on hold the
+    session stops (what was done is kept), and a step their safety answers now rule out is
+    skipped."""
+    now = svc.clock.now()
+    async with svc.transaction() as session:
+        guided = await get_guided_session(session, user_id)
+        user = await get_user(session, user_id)
+        view = _at(svc, guided, token, index)
+        if guided is None or user is None or view is None:
+            return None
+        stopped = await _stop_step_timer(session, user_id, token)
+        guided.outcomes += outcome.value
+        guided.updated_at = now
+        if user.on_hold_since is not None:
+            await _end(session, guided, view, now, stopped=True)
+            return OnHold()
+        forbidden = forbidden_movements(account_of(user).precautions)
+        while len(guided.outcomes) < len(view.steps) and not is_allowed(
+            view.steps[len(guided.outcomes)].stretch.movements, forbidden
+        ):
+            guided.outcomes += Outcome.SKIPPED.value
+        if len(guided.outcomes) < len(view.steps):
+            return Moved(_view(svc, guided), stopped)
+        return Moved(await _end(session, guided, view, now, stopped=False), stopped)
+
+
+async def stop_session(svc: Services, user_id: int, token: int) -> Moved | None:
+    """End the session early; what was done so far is recorded. None: a stale button."""
+    now = svc.clock.now()
+    async with svc.transaction() as session:
+        guided = await get_guided_session(session, user_id)
+        if guided is None or guided.token != token:
+            return None
+        view = _view(svc, guided)
+        stopped = await _stop_step_timer(session, user_id, token)
+        return Moved(await _end(session, guided, view, now, stopped=True), stopped)
+
+
+async def start_step_timer(
+    svc: Services, user_id: int, chat_id: int, token: int, index: int
+) -> tuple[SessionView, TimerStarted | OnHold] | None:
+    """Start the hold timer for the session's current step. None: a stale button, or the
+    step is counted in reps."""
+    async with svc.transaction() as session:
+        guided = await get_guided_session(session, user_id)
+        view = _at(svc, guided, token, index)
+        if view is None or not view.step.timed:
+            return None
+        started = await begin_timer(session, svc, user_id, chat_id, view.step, (token, index))
+        return (view, started) if started is not None else None
+
+
+async def _stop_step_timer(session: AsyncSession, user_id: int, token: int) -> TimerRef | None:
+    """Leaving a step stops its timer (a timer of a card shown meanwhile keeps going)."""
+    timer = await get_timer(session, user_id)
+    if timer is None or timer.session_token != token:
+        return None
+    await delete_timer(session, user_id)
+    return stopped_ref(timer)
+
+
+async def _end(
+    session: AsyncSession, guided: GuidedSession, view: SessionView, now: datetime, *, stopped: bool
+) -> SessionEnded:
+    """The session's one activity record (when anything was done) and its row gone."""
+    outcomes = guided.outcomes
+    streak = None
+    if Outcome.DONE in outcomes:
+        detail: dict[str, Any] = {
+            "routine": guided.routine,
+            "stopped": stopped,
+            "steps": [
+                {"id": step.stretch.id, "rounds": step.rounds, "outcome": _outcome_name(outcome)}
+                for step, outcome in zip(view.steps, outcomes, strict=False)
+            ],
+        }
+        await activity.log_activity(
+            session, guided.user_id, ActivityKind.SESSION, now, detail=detail
+        )
+        await session.flush()
+        streak = await _streak(session, guided.user_id, now)
+    await session.delete(guided)
+    return SessionEnded(guided.routine, view.steps, outcomes, stopped, streak)
+
+
+def _outcome_name(letter: str) -> str:
+    return "done" if letter == Outcome.DONE else "skipped"
+
+
+async def _streak(session: AsyncSession, user_id: int, now: datetime) -> int:
+    user = await session.get(User, user_id)
+    zone = ZoneInfo(user.timezone if user is not None else "UTC")
+    times = await activity.done_times(session, user_id, since=now - STREAK_LOOKBACK)
+    return current_streak((t.astimezone(zone).date() for t in times), now.astimezone(zone).date())
+
+
+def _at(svc: Services, guided: GuidedSession | None, token: int, index: int) -> SessionView | None:
+    if guided is None or guided.token != token or len(guided.outcomes) != index:
+        return None
+    view = _view(svc, guided)
+    return view if index < len(view.steps) else None
+
+
+def _view(svc: Services, guided: GuidedSession) -> SessionView:
+    """The stored session with its stretches looked up; a step whose stretch left the
+    library, or no longer suits the user's answers, was replaced at start, so it is kept
+    as stored (an unknown id is dropped)."""
+    steps = []
+    for stretch_id, rounds in guided.steps:
+        stretch = svc.stretches.get(str(stretch_id))
+        if stretch is not None:
+            steps.append(SessionStep(stretch, int(rounds)))
+    return SessionView(guided.token, guided.routine, tuple(steps), guided.outcomes, guided.replaced)

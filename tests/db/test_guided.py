@@ -1,0 +1,188 @@
+"""Guided sessions and hold timers on a real database (SQLite file and PostgreSQL): the use
+cases end to end below Telegram, and the compare-and-set that gives each timer event to one
+process."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.catalog import Catalog, load_catalog
+from bot.clock import FakeClock
+from bot.config import DEFAULT_CONTENT_DIR, Settings
+from bot.db import activity
+from bot.db.guided import due_timers, take_timer_step
+from bot.db.models import Activity, GuidedSession, Timer
+from bot.db.privacy import delete_user, export_user
+from bot.db.users import ensure_user
+from bot.domain.precautions import (
+    Answer,
+    Precaution,
+    PrecautionAnswers,
+    forbidden_movements,
+    is_allowed,
+)
+from bot.services import Services
+from bot.usecases import guided, timers
+from bot.usecases.practice import AskPrecaution, OnHold
+
+NOW = datetime(2026, 3, 29, 6, 30, tzinfo=UTC)
+USER = 42
+CATALOG: Catalog = load_catalog(DEFAULT_CONTENT_DIR)
+ALL_NO = PrecautionAnswers(0b010101)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def svc(sessions: async_sessionmaker[AsyncSession], clock: FakeClock) -> Services:
+    return Services(
+        settings=Settings(),
+        clock=clock,
+        sessions=sessions,
+        catalog=CATALOG,
+        rng=random.Random(5),
+    )
+
+
+async def make_user(svc: Services, answers: PrecautionAnswers = ALL_NO) -> None:
+    async with svc.transaction() as session:
+        user = await ensure_user(session, USER, USER, NOW)
+        user.precaution_answers = answers.code
+
+
+async def test_a_session_runs_to_one_activity_record_with_each_step(svc: Services) -> None:
+    await make_user(svc)
+    view = await guided.start_session(svc, USER)
+    assert isinstance(view, guided.SessionView) and len(view.steps) == 5
+    assert await guided.move_on(svc, USER, view.token, 1, guided.Outcome.DONE) is None  # ahead
+    for index, outcome in enumerate("sdddd"):
+        moved = await guided.move_on(svc, USER, view.token, index, guided.Outcome(outcome))
+        assert moved is not None and not isinstance(moved, OnHold)
+    assert isinstance(moved.session, guided.SessionEnded)
+    assert (moved.session.done, moved.session.skipped, moved.session.streak) == (4, 1, 1)
+    # The same Next again is stale: the session is over.
+    assert await guided.move_on(svc, USER, view.token, 4, guided.Outcome.DONE) is None
+
+    async with svc.sessions() as session:
+        (record,) = (await session.scalars(select(Activity))).all()
+        assert await session.get(GuidedSession, USER) is None
+        recent = await activity.recent_stretches(session, [USER], NOW + timedelta(hours=1))
+    assert record.kind == "session" and record.detail is not None
+    assert [s["outcome"] for s in record.detail["steps"]] == ["skipped"] + ["done"] * 4
+    assert recent[USER] == [s.stretch.id for s in reversed(view.steps)]  # recent, newest first
+
+    # The next session leaves those stretches for another day.
+    again = await guided.start_session(svc, USER)
+    assert isinstance(again, guided.SessionView)
+    done_lately = {step.stretch.id for step in view.steps[1:4]}
+    assert not {step.stretch.id for step in again.steps[1:4]} & done_lately
+
+
+async def test_safety_comes_first_and_holds_mid_session(svc: Services) -> None:
+    await make_user(svc, PrecautionAnswers(0))
+    assert isinstance(await guided.start_session(svc, USER), AskPrecaution)
+
+    pregnant = ALL_NO.with_answer(Precaution.PREGNANCY, Answer.YES)
+    await make_user(svc, pregnant)
+    view = await guided.start_session(svc, USER, "morning")
+    assert isinstance(view, guided.SessionView) and view.replaced >= 1
+    assert all(
+        is_allowed(step.stretch.movements, forbidden_movements(pregnant)) for step in view.steps
+    )
+
+    async with svc.transaction() as session:
+        user = await ensure_user(session, USER, USER, NOW)
+        user.on_hold_since = NOW
+    assert isinstance(await guided.move_on(svc, USER, view.token, 0, guided.Outcome.DONE), OnHold)
+    assert isinstance(await guided.start_session(svc, USER), OnHold)
+    assert await guided.start_step_timer(svc, USER, USER, view.token, 1) is None  # ended
+    held = CATALOG.stretches.get("standing-quad")
+    assert held is not None
+    assert isinstance(await timers.start_card_timer(svc, USER, USER, held), OnHold)
+
+
+async def test_one_timer_per_user_and_a_step_timer_stops_with_its_step(
+    svc: Services, clock: FakeClock
+) -> None:
+    await make_user(svc)
+    held = CATALOG.stretches.get("standing-quad")
+    assert held is not None
+    first = await timers.start_card_timer(svc, USER, USER, held)
+    assert isinstance(first, timers.TimerStarted) and first.replaced is None
+    assert first.holds == 4  # two rounds, each side
+    assert await timers.attach_timer_message(svc, USER, first.started_at, 100)
+
+    clock.advance(timedelta(seconds=3))
+    view = await guided.start_session(svc, USER, "desk-break")
+    assert isinstance(view, guided.SessionView)
+    started = await guided.start_step_timer(svc, USER, USER, view.token, 0)
+    assert started is not None
+    _view, second = started
+    assert isinstance(second, timers.TimerStarted)
+    assert second.replaced == timers.TimerRef(USER, 100, "standing-quad", finished=False)
+    # The first timer's message can no longer be attached to anything.
+    assert not await timers.attach_timer_message(svc, USER, first.started_at, 101)
+
+    moved = await guided.move_on(svc, USER, view.token, 0, guided.Outcome.DONE)
+    assert moved is not None and not isinstance(moved, OnHold)
+    assert moved.stopped_timer is not None and moved.stopped_timer.stretch_id == "marching-warm-up"
+    async with svc.sessions() as session:
+        assert await session.get(Timer, USER) is None
+
+
+async def test_each_timer_event_is_taken_once(svc: Services) -> None:
+    await make_user(svc)
+    held = CATALOG.stretches.get("standing-quad")
+    assert held is not None
+    started = await timers.start_card_timer(svc, USER, USER, held)
+    assert isinstance(started, timers.TimerStarted)
+    async with svc.sessions() as session:
+        assert await due_timers(session, NOW + timedelta(seconds=5)) == []  # no message yet
+    await timers.attach_timer_message(svc, USER, started.started_at, 7)
+    async with svc.sessions() as session:
+        (due,) = await due_timers(session, NOW + timedelta(seconds=5))
+    assert (due.message_id, due.step, due.holds) == (7, 0, 4)
+    async with svc.transaction() as session:
+        assert await take_timer_step(session, due, 3, NOW + timedelta(seconds=5))
+    async with svc.transaction() as session:
+        assert not await take_timer_step(session, due, 3, NOW + timedelta(seconds=5))
+    async with svc.sessions() as session:
+        (again,) = await due_timers(session, NOW + timedelta(seconds=5))
+    assert again.step == 3
+    async with svc.transaction() as session:
+        assert await take_timer_step(session, again, 99, None)  # the end: the row goes
+    async with svc.sessions() as session:
+        assert await session.get(Timer, USER) is None
+
+
+async def test_export_and_delete_include_sessions_and_timers(svc: Services) -> None:
+    await make_user(svc)
+    view = await guided.start_session(svc, USER, "desk-break")
+    assert isinstance(view, guided.SessionView)
+    await guided.start_step_timer(svc, USER, USER, view.token, 0)
+    async with svc.sessions() as session:
+        export = await export_user(session, USER)
+    assert export["guided_sessions"][0]["routine"] == "desk-break"
+    assert export["timers"][0]["stretch_id"] == "marching-warm-up"
+    async with svc.transaction() as session:
+        await delete_user(session, USER)
+    async with svc.sessions() as session:
+        assert await session.get(GuidedSession, USER) is None
+        assert await session.get(Timer, USER) is None
+
+
+async def test_no_timer_for_a_stretch_the_safety_answers_rule_out(svc: Services) -> None:
+    await make_user(svc, ALL_NO.with_answer(Precaution.HIP_REPLACEMENT, Answer.YES))
+    pigeon = CATALOG.stretches.get("pigeon-pose")  # deep flexion, crossing the midline
+    assert pigeon is not None
+    assert await timers.start_card_timer(svc, USER, USER, pigeon) is None
+    async with svc.sessions() as session:
+        assert await session.get(Timer, USER) is None
