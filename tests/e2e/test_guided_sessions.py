@@ -169,6 +169,7 @@ async def test_session_menu_routines_stop_mydata_and_forget(chat: Chat, api: Fak
         "🧘 Desk break",
         "🧘 Morning",
     ]
+    assert "out of date" in await chat.press_data(menu.message_id, "1:gs:no-such-routine")
     _, intro, _picture, step = await chat.press("🧘 Desk break", replies=4)
     assert intro.text.startswith("🧘 Desk break: 5 steps, about")
     assert "Marching warm-up" in step.text
