@@ -32,15 +32,24 @@ async def timer_row(chat: Chat) -> Timer | None:
 
 
 async def run_timer_to_the_end(chat: Chat, limit: int = 400) -> list[ApiCall]:
-    """Tick the timers once a (fake) second until the user's timer is over; the calls the
-    ticks made to the chat (polling left out)."""
+    """Tick the timers at each of the user's timer's due instants (the fake clock jumps
+    there) until it is over; the calls the ticks made to the chat (polling left out)."""
     first = len(chat.api.calls)
     for _ in range(limit):
-        chat.clock.advance(timedelta(seconds=1))
+        await next_due(chat)
         await chat.tick_timers()
         if await timer_row(chat) is None:
             return to_the_chat(chat.api.calls[first:])
     raise AssertionError("the timer never ended")
+
+
+async def next_due(chat: Chat) -> None:
+    """Move the fake clock to the user's timer's next event (at least a second on)."""
+    timer = await timer_row(chat)
+    step = timedelta(seconds=1)
+    if timer is not None and timer.next_at - chat.clock.now() > step:
+        step = timer.next_at - chat.clock.now()
+    chat.clock.advance(step)
 
 
 def to_the_chat(calls: list[ApiCall]) -> list[ApiCall]:

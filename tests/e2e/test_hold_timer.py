@@ -18,6 +18,7 @@ from tests.e2e.conftest import NO_TO_EVERY_SAFETY_QUESTION, Chat, running_bot
 from tests.e2e.test_guided_sessions import (
     buzzes,
     edits_of,
+    next_due,
     press_start,
     run_timer_to_the_end,
     start_label,
@@ -139,7 +140,7 @@ async def test_two_replicas_ticking_together_send_each_event_once(
     countdown, holds = await card_with_a_timer(chat)
     first = len(api.calls)
     while await timer_row(chat) is not None:
-        chat.clock.advance(timedelta(seconds=1))
+        await next_due(chat)
         await asyncio.gather(chat.tick_timers(), replica.tick())
     calls = to_the_chat(api.calls[first:])
     assert len(calls) == len(timer_schedule(30, holds))
