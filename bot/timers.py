@@ -60,6 +60,8 @@ class TimerTicker:
         self.services = services
         self.bot = bot
         self.catalogs = catalogs
+        # After a 429 Telegram holds the whole bot back: no timer call until then.
+        self.quiet_until: datetime | None = None
 
     def budget(self) -> int:
         """Calls one tick may make: the overall send rate over the tick's interval."""
@@ -70,6 +72,8 @@ class TimerTicker:
         """Take the due events (compare-and-set, one transaction), then send them."""
         svc = self.services
         now = svc.clock.now()
+        if self.quiet_until is not None and now < self.quiet_until:
+            return TimerTickReport()  # what is due now collapses into a later edit
         candidates: list[tuple[DueTimer, TimerStep, datetime | None]] = []
         async with svc.transaction() as session:
             for due in await due_timers(session, now):
@@ -130,10 +134,13 @@ class TimerTicker:
             if any(gone in reason for gone in GONE):  # the user deleted the countdown
                 await self._forget(due)
             log.info("timer event for a user refused: %s", error.message)
-        except RetryAfter:
-            log.info("timer edit skipped: Telegram asked to slow down")
+        except RetryAfter as error:
+            log.info("timer call skipped: Telegram asked to slow down")
+            self.quiet_until = self.services.clock.now() + _seconds(error.retry_after)
         except TelegramError as error:
             log.warning("timer event not sent: %s", type(error).__name__)
+        except Exception:  # one timer's trouble must not stop the others' tick
+            log.exception("timer event failed")
         return "failed"
 
     async def _send(self, due: DueTimer, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
@@ -145,11 +152,10 @@ class TimerTicker:
                 )
                 return
             except RetryAfter as error:
-                wait = error.retry_after
-                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-                if attempt == 2 or seconds > MAX_BUZZ_RETRY_SECONDS:
+                wait = _seconds(error.retry_after)
+                if attempt == 2 or wait > timedelta(seconds=MAX_BUZZ_RETRY_SECONDS):
                     raise
-                await asyncio.sleep(seconds)
+                await asyncio.sleep(wait.total_seconds())
 
     def _end_keyboard(self, t: Translator, due: DueTimer, stretch: Stretch) -> InlineKeyboardMarkup:
         if due.session_token is not None and due.session_step is not None:
@@ -173,3 +179,7 @@ class TimerTicker:
 
 def _buzzes(step: TimerStep) -> bool:
     return step.event is not None and step.event.cue.buzzes
+
+
+def _seconds(retry_after: int | timedelta) -> timedelta:
+    return retry_after if isinstance(retry_after, timedelta) else timedelta(seconds=retry_after)
