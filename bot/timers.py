@@ -7,6 +7,11 @@ closed with one polite message. Each event is taken by a compare-and-set on the 
 step before it is sent, so with several replicas exactly one sends it. An edit Telegram
 refuses is never retried (the next one is seconds away); a buzz is retried once after a
 short 429.
+
+Telegram's overall budget (about 30 calls a second, edits included) caps what one tick
+sends: buzzes go first, then the edits that have waited longest; the rest stay due and
+collapse into a later edit, so a crowd of timers makes countdowns coarser, never late buzzes
+or a flood of 429s.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from telegram import Bot, InlineKeyboardMarkup
@@ -22,7 +27,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.catalog.stretches import Stretch
-from bot.db.guided import DueTimer, due_timers, take_timer_step
+from bot.db.guided import DueTimer, TimerMove, due_timers, take_timer_steps
 from bot.db.models import Timer
 from bot.domain.timer import Cue, TimerStep, due_step, timer_schedule
 from bot.render.guided import (
@@ -55,12 +60,21 @@ class TimerTicker:
         self.services = services
         self.bot = bot
         self.catalogs = catalogs
+        # After a 429 Telegram holds the whole bot back: no timer call until then.
+        self.quiet_until: datetime | None = None
+
+    def budget(self) -> int:
+        """Calls one tick may make: the overall send rate over the tick's interval."""
+        settings = self.services.settings
+        return max(1, int(settings.send_rate_per_second * settings.timer_tick_seconds))
 
     async def tick(self) -> TimerTickReport:
-        """Take every due event (compare-and-set, one transaction), then send them."""
+        """Take the due events (compare-and-set, one transaction), then send them."""
         svc = self.services
         now = svc.clock.now()
-        taken: list[tuple[DueTimer, TimerStep]] = []
+        if self.quiet_until is not None and now < self.quiet_until:
+            return TimerTickReport()  # what is due now collapses into a later edit
+        candidates: list[tuple[DueTimer, TimerStep, datetime | None]] = []
         async with svc.transaction() as session:
             for due in await due_timers(session, now):
                 schedule = timer_schedule(due.hold_seconds, due.holds)
@@ -72,8 +86,13 @@ class TimerTicker:
                     if step.next_index < len(schedule)
                     else None
                 )
-                if await take_timer_step(session, due, step.next_index, next_at):
-                    taken.append((due, step))
+                candidates.append((due, step, next_at))
+            # Buzzes and polite closes first; due_timers lists the longest waiting first.
+            candidates.sort(key=lambda c: not (c[1].closed_late or _buzzes(c[1])))
+            chosen = candidates[: self.budget()]
+            moves = [TimerMove(due, step.next_index, next_at) for due, step, next_at in chosen]
+            won = await take_timer_steps(session, moves)
+            taken = [(due, step) for due, step, _ in chosen if due.user_id in won]
         results = await asyncio.gather(*(self._perform(due, step) for due, step in taken))
         report: dict[str, int] = {}
         for result in results:
@@ -81,6 +100,7 @@ class TimerTicker:
         return TimerTickReport(**report)
 
     async def _perform(self, due: DueTimer, step: TimerStep) -> str:
+        """Make the call; which kind it was, for the report ("failed" when refused)."""
         t = self.catalogs.translator(due.language)
         stretch = self._stretch(due.stretch_id, t)
         if stretch is None:  # gone from the library since: nothing sensible to show
@@ -114,10 +134,13 @@ class TimerTicker:
             if any(gone in reason for gone in GONE):  # the user deleted the countdown
                 await self._forget(due)
             log.info("timer event for a user refused: %s", error.message)
-        except RetryAfter:
-            log.info("timer edit skipped: Telegram asked to slow down")
+        except RetryAfter as error:
+            log.info("timer call skipped: Telegram asked to slow down")
+            self.quiet_until = self.services.clock.now() + _seconds(error.retry_after)
         except TelegramError as error:
             log.warning("timer event not sent: %s", type(error).__name__)
+        except Exception:  # one timer's trouble must not stop the others' tick
+            log.exception("timer event failed")
         return "failed"
 
     async def _send(self, due: DueTimer, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
@@ -129,11 +152,10 @@ class TimerTicker:
                 )
                 return
             except RetryAfter as error:
-                wait = error.retry_after
-                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-                if attempt == 2 or seconds > MAX_BUZZ_RETRY_SECONDS:
+                wait = _seconds(error.retry_after)
+                if attempt == 2 or wait > timedelta(seconds=MAX_BUZZ_RETRY_SECONDS):
                     raise
-                await asyncio.sleep(seconds)
+                await asyncio.sleep(wait.total_seconds())
 
     def _end_keyboard(self, t: Translator, due: DueTimer, stretch: Stretch) -> InlineKeyboardMarkup:
         if due.session_token is not None and due.session_step is not None:
@@ -153,3 +175,11 @@ class TimerTicker:
                     Timer.user_id == due.user_id, Timer.started_at == due.started_at
                 )
             )
+
+
+def _buzzes(step: TimerStep) -> bool:
+    return step.event is not None and step.event.cue.buzzes
+
+
+def _seconds(retry_after: int | timedelta) -> timedelta:
+    return retry_after if isinstance(retry_after, timedelta) else timedelta(seconds=retry_after)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import BindParameter, bindparam, case, delete, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import GuidedSession, Timer, User
+from bot.db.types import UTCDateTime
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,15 @@ async def delete_timer(session: AsyncSession, user_id: int) -> Timer | None:
     return timer
 
 
-async def due_timers(session: AsyncSession, now: datetime, limit: int = 200) -> list[DueTimer]:
-    """Timers with an event due by ``now`` whose countdown message exists."""
+# A tick reads at most this many due timers: far more than Telegram lets one second carry.
+DUE_BATCH = 1000
+
+
+async def due_timers(
+    session: AsyncSession, now: datetime, limit: int = DUE_BATCH
+) -> list[DueTimer]:
+    """Timers with an event due by ``now`` whose countdown message exists, the longest
+    waiting first."""
     rows = await session.execute(
         select(
             Timer.user_id,
@@ -89,23 +98,56 @@ async def due_timers(session: AsyncSession, now: datetime, limit: int = 200) -> 
     ]
 
 
-async def take_timer_step(
-    session: AsyncSession, due: DueTimer, next_index: int, next_at: datetime | None
-) -> bool:
-    """Move the timer past its due event, only if nobody else did (compare and set on
-    ``step``): True when this caller now owns the event. ``next_at`` None ends the timer."""
-    same = (
-        Timer.user_id == due.user_id,
-        Timer.started_at == due.started_at,
-        Timer.step == due.step,
-    )
-    if next_at is None:
-        result = await session.execute(delete(Timer).where(*same))
-    else:
+@dataclass(frozen=True)
+class TimerMove:
+    """Move a due timer past its event: to ``next_index``, due at ``next_at`` (None: the
+    timer is over and its row goes)."""
+
+    due: DueTimer
+    next_index: int
+    next_at: datetime | None
+
+
+async def take_timer_steps(session: AsyncSession, moves: Sequence[TimerMove]) -> set[int]:
+    """Compare-and-set on each timer's step, in two statements for the whole batch: the users
+    whose move this caller won (another process may have taken some events first)."""
+    key = tuple_(Timer.user_id, Timer.started_at, Timer.step)
+    won: set[int] = set()
+    going = [move for move in moves if move.next_at is not None]
+    ending = [move for move in moves if move.next_at is None]
+    if going:
         result = await session.execute(
-            update(Timer).where(*same).values(step=next_index, next_at=next_at)
+            update(Timer)
+            .where(key.in_([_key(move) for move in going]))
+            .values(
+                step=case(
+                    {move.due.user_id: move.next_index for move in going}, value=Timer.user_id
+                ),
+                next_at=case(
+                    *((Timer.user_id == move.due.user_id, _instant(move.next_at)) for move in going)
+                ),
+            )
+            .returning(Timer.user_id)
+            .execution_options(synchronize_session=False)
         )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+        won.update(result.scalars())
+    if ending:
+        result = await session.execute(
+            delete(Timer)
+            .where(key.in_([_key(move) for move in ending]))
+            .returning(Timer.user_id)
+            .execution_options(synchronize_session=False)
+        )
+        won.update(result.scalars())
+    return won
+
+
+def _key(move: TimerMove) -> tuple[int, datetime, int]:
+    return (move.due.user_id, move.due.started_at, move.due.step)
+
+
+def _instant(value: datetime | None) -> BindParameter[datetime]:
+    return bindparam(None, value, type_=UTCDateTime())
 
 
 async def get_guided_session(session: AsyncSession, user_id: int) -> GuidedSession | None:

@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.catalog.routines import Routine
-from bot.catalog.stretches import PLACES, Movement, Role, Stretch, StretchLibrary
+from bot.catalog.stretches import PLACES, Movement, Position, Role, Stretch, StretchLibrary
 from bot.domain.picking import StretchPicker
 from bot.domain.precautions import is_allowed
 from bot.domain.timer import CHANGE_SECONDS, holds_for, timer_seconds
@@ -25,6 +25,26 @@ SECONDS_PER_REP = 3
 ATTEMPTS = 12
 MIN_SECONDS = 6 * 60
 MAX_SECONDS = 8 * 60
+
+
+# The stretches of a session go from standing, to a chair, down to the floor: nobody gets up
+# from lying down only to kneel again. The hip-strength move (lying on the side) comes last.
+POSITION_ORDER = (
+    Position.STANDING,
+    Position.SEATED_CHAIR,
+    Position.KNEELING,
+    Position.HALF_KNEELING,
+    Position.TABLETOP,
+    Position.SEATED_FLOOR,
+    Position.LYING_FRONT,
+    Position.LYING_BACK,
+    Position.SIDE_LYING,
+)
+
+
+def by_position(stretches: Sequence[Stretch]) -> list[Stretch]:
+    """``stretches`` from standing to lying, keeping the order within a position."""
+    return sorted(stretches, key=lambda s: POSITION_ORDER.index(s.position))
 
 
 @dataclass(frozen=True)
@@ -123,7 +143,7 @@ class SessionComposer:
         warm_up = pick(Role.WARM_UP, ())
         stretches = [pick(Role.STRETCH, focus_areas) for _ in range(STRETCHES_PER_SESSION)]
         strength = pick(Role.HIP_STRENGTH, ())
-        return fit_to_time([warm_up, *stretches, strength])
+        return fit_to_time([warm_up, *by_position(stretches), strength])
 
     def routine(
         self, routine: Routine, forbidden: frozenset[Movement], rng: random.Random | None = None

@@ -51,15 +51,15 @@ async def session_menu(
 async def start_session(
     update: Update, context: LimberContext, query: CallbackQuery, callback: Callback
 ) -> None:
-    await answer_quietly(query)
     routine_id = callback.arg()
     user_id = context.require_account().user_id
     offer = await guided.start_session(
         context.services, user_id, None if routine_id == FOR_ME else routine_id
     )
     t = context.t
-    if offer is None:
+    if offer is None:  # a routine that is gone from the content
         raise StaleButton
+    await answer_quietly(query)
     if isinstance(offer, OnHold):
         await reply(update, text(t, ON_HOLD), resume_after_hold_keyboard(t))
     elif isinstance(offer, AskPrecaution):

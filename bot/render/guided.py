@@ -240,7 +240,3 @@ def session_timer_end_keyboard(t: Translator, token: int, index: int) -> InlineK
             ]
         ]
     )
-
-
-STALE_SESSION = N_("That session has moved on. /session starts a new one.")
-NO_SUCH_ROUTINE = N_("I don't know that routine any more. /session shows the ones I have.")

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,11 +14,11 @@ from bot.db import activity
 from bot.db.guided import delete_timer, get_guided_session, get_timer, replace_guided_session
 from bot.db.models import GuidedSession, User
 from bot.db.users import account_of, get_user
-from bot.domain.activity import ActivityKind, current_streak
+from bot.domain.activity import ActivityKind
 from bot.domain.precautions import forbidden_movements, is_allowed
 from bot.domain.sessions import SessionStep
 from bot.services import Services
-from bot.usecases.practice import STREAK_LOOKBACK, AskPrecaution, OnHold
+from bot.usecases.practice import AskPrecaution, OnHold, streak_of
 from bot.usecases.timers import TimerRef, TimerStarted, begin_timer, stopped_ref
 
 FOR_ME = None  # the routine of a session composed for the user
@@ -225,21 +224,14 @@ async def _end(
         await activity.log_activity(
             session, guided.user_id, ActivityKind.SESSION, now, detail=detail
         )
-        await session.flush()
-        streak = await _streak(session, guided.user_id, now)
+        user = await session.get(User, guided.user_id)
+        streak = await streak_of(session, guided.user_id, user.timezone if user else "UTC", now)
     await session.delete(guided)
     return SessionEnded(guided.routine, view.steps, outcomes, stopped, streak)
 
 
 def _outcome_name(letter: str) -> str:
     return "done" if letter == Outcome.DONE else "skipped"
-
-
-async def _streak(session: AsyncSession, user_id: int, now: datetime) -> int:
-    user = await session.get(User, user_id)
-    zone = ZoneInfo(user.timezone if user is not None else "UTC")
-    times = await activity.done_times(session, user_id, since=now - STREAK_LOOKBACK)
-    return current_streak((t.astimezone(zone).date() for t in times), now.astimezone(zone).date())
 
 
 def _at(svc: Services, guided: GuidedSession | None, token: int, index: int) -> SessionView | None:
@@ -250,9 +242,8 @@ def _at(svc: Services, guided: GuidedSession | None, token: int, index: int) -> 
 
 
 def _view(svc: Services, guided: GuidedSession) -> SessionView:
-    """The stored session with its stretches looked up; a step whose stretch left the
-    library, or no longer suits the user's answers, was replaced at start, so it is kept
-    as stored (an unknown id is dropped)."""
+    """The stored session with its stretches looked up (a stretch gone from the library
+    since it started is left out)."""
     steps = []
     for stretch_id, rounds in guided.steps:
         stretch = svc.stretches.get(str(stretch_id))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalog.stretches import Stretch
 from bot.db import activity
@@ -88,9 +90,15 @@ async def record_done(svc: Services, user_id: int, stretch_id: str) -> int | Non
         user = await get_user(session, user_id)
         if user is None:
             return None
-        zone = ZoneInfo(user.timezone)
         await activity.log_activity(session, user_id, ActivityKind.DONE, now, stretch_id)
-        times = await activity.done_times(session, user_id, since=now - STREAK_LOOKBACK)
+        return await streak_of(session, user_id, user.timezone, now)
+
+
+async def streak_of(session: AsyncSession, user_id: int, timezone: str, now: datetime) -> int:
+    """The user's streak in local days, counting what this transaction logged."""
+    await session.flush()
+    zone = ZoneInfo(timezone)
+    times = await activity.done_times(session, user_id, since=now - STREAK_LOOKBACK)
     return current_streak((t.astimezone(zone).date() for t in times), now.astimezone(zone).date())
 
 

@@ -15,7 +15,7 @@ from bot.catalog import Catalog, load_catalog
 from bot.clock import FakeClock
 from bot.config import DEFAULT_CONTENT_DIR, Settings
 from bot.db import activity
-from bot.db.guided import due_timers, take_timer_step
+from bot.db.guided import TimerMove, due_timers, take_timer_steps
 from bot.db.models import Activity, GuidedSession, Timer
 from bot.db.privacy import delete_user, export_user
 from bot.db.users import ensure_user
@@ -26,7 +26,9 @@ from bot.domain.precautions import (
     forbidden_movements,
     is_allowed,
 )
+from bot.render.i18n import Catalogs
 from bot.services import Services
+from bot.timers import TimerTicker
 from bot.usecases import guided, timers
 from bot.usecases.practice import AskPrecaution, OnHold
 
@@ -150,15 +152,16 @@ async def test_each_timer_event_is_taken_once(svc: Services) -> None:
     async with svc.sessions() as session:
         (due,) = await due_timers(session, NOW + timedelta(seconds=5))
     assert (due.message_id, due.step, due.holds) == (7, 0, 4)
+    move = TimerMove(due, 3, NOW + timedelta(seconds=5))
     async with svc.transaction() as session:
-        assert await take_timer_step(session, due, 3, NOW + timedelta(seconds=5))
+        assert await take_timer_steps(session, [move]) == {USER}
     async with svc.transaction() as session:
-        assert not await take_timer_step(session, due, 3, NOW + timedelta(seconds=5))
+        assert await take_timer_steps(session, [move]) == set()  # taken already
     async with svc.sessions() as session:
         (again,) = await due_timers(session, NOW + timedelta(seconds=5))
     assert again.step == 3
     async with svc.transaction() as session:
-        assert await take_timer_step(session, again, 99, None)  # the end: the row goes
+        assert await take_timer_steps(session, [TimerMove(again, 99, None)]) == {USER}  # gone
     async with svc.sessions() as session:
         assert await session.get(Timer, USER) is None
 
@@ -186,3 +189,44 @@ async def test_no_timer_for_a_stretch_the_safety_answers_rule_out(svc: Services)
     assert await timers.start_card_timer(svc, USER, USER, pigeon) is None
     async with svc.sessions() as session:
         assert await session.get(Timer, USER) is None
+
+
+class StubBot:
+    """Telegram answering every call at once."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    async def edit_message_text(self, text: str, **_kwargs: object) -> None:
+        self.calls.append(text)
+
+    async def send_message(self, _chat_id: int, text: str, **_kwargs: object) -> None:
+        self.calls.append(text)
+
+
+async def test_a_crowd_of_timers_stays_within_the_send_budget_buzzes_first(
+    sessions: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    settings = Settings.model_validate(
+        {"LIMBER_SEND_RATE_PER_SECOND": 2, "LIMBER_TIMER_TICK_SECONDS": 1}
+    )
+    svc = Services(settings=settings, clock=clock, sessions=sessions, catalog=CATALOG)
+    held = CATALOG.stretches.get("standing-quad")
+    assert held is not None
+    for user_id in (1, 2, 3, 4):
+        async with svc.transaction() as session:
+            user = await ensure_user(session, user_id, user_id, clock.now())
+            user.precaution_answers = ALL_NO.code
+        started = await timers.start_card_timer(svc, user_id, user_id, held)
+        assert isinstance(started, timers.TimerStarted)
+        await timers.attach_timer_message(svc, user_id, started.started_at, 10)
+        clock.advance(timedelta(seconds=30 if user_id == 1 else 0))
+    clock.advance(timedelta(seconds=5))  # user 1's first hold ends; the others' count is due
+    bot = StubBot()
+    ticker = TimerTicker(svc, bot, Catalogs())  # type: ignore[arg-type]
+
+    first = await ticker.tick()
+    assert (first.buzzes, first.edits) == (1, 1) and bot.calls[0] == "🔄 Switch sides"
+    second = await ticker.tick()
+    assert (second.buzzes, second.edits) == (0, 2)  # the two left waiting, a tick late
+    assert (await ticker.tick()).edits == 0

@@ -86,6 +86,13 @@ def test_filters_relax_instead_of_returning_nothing() -> None:
     assert picks(recent_ids=["a", "b", "c", "d"], level=3) == {"a", "b", "c", "d"}
 
 
+def test_excluded_stretches_come_only_when_nothing_else_is_safe() -> None:
+    # A session's steps already chosen: never picked twice, even over variety and focus.
+    assert picks(focus_areas=["glutes"], level=1, exclude={"a"}) == {"c"}
+    assert picks(level=3, exclude={"a", "b", "c"}, recent_ids=["d"]) == {"d"}
+    assert picks(exclude={"a", "b", "c", "d"}) == {"a", "c"}  # nothing else: the level's own
+
+
 def test_the_level_is_left_only_when_nothing_safe_is_at_or_below_it() -> None:
     # Every level-1 stretch twists: the next level up, never the hardest first.
     library = [

@@ -14,6 +14,7 @@ from bot.domain.precautions import RULED_OUT, is_allowed
 from bot.domain.sessions import (
     MAX_SECONDS,
     MIN_SECONDS,
+    POSITION_ORDER,
     SessionComposer,
     SessionStep,
     fit_to_time,
@@ -49,6 +50,8 @@ def test_every_session_is_a_safe_warm_up_three_stretches_and_a_hip_strength_move
         assert all(is_allowed(step.stretch.movements, forbidden) for step in steps)
         assert len({step.stretch.id for step in steps}) == len(steps)
         assert all(1 <= step.rounds <= step.stretch.rounds for step in steps)
+        middle = [POSITION_ORDER.index(step.stretch.position) for step in steps[1:4]]
+        assert middle == sorted(middle)  # standing, then chair, then down to the floor
 
 
 def test_stretches_follow_the_focus_and_stay_at_the_level() -> None:
