@@ -480,10 +480,10 @@ def main() -> None:
     if args.capacity:
         # Paying keeps reminders within the target, so each row sets it 10 s under the limit
         # (room for the tick and the chunk); the free rows never pay.
-        for paid_rate, batch, top in (
-            (0.0, args.batch, 2_000_000),
-            (args.paid_rate, args.paid_batch, 4_000_000),
-        ):
+        budgets = [(0.0, args.batch, 2_000_000), (args.paid_rate, args.paid_batch, 4_000_000)]
+        if args.capacity != "both":
+            budgets = budgets[args.capacity == "paid" :][:1]
+        for paid_rate, batch, top in budgets:
             for limit in (60.0, 300.0):
                 row = capacity(
                     limit, rate=args.rate, paid_rate=paid_rate, target=limit - 10, top=top,
