@@ -11,6 +11,7 @@ from random import Random
 from typing import Any
 
 from telegram import Bot, BotCommand
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.catalog import Catalog
@@ -26,6 +27,7 @@ from bot.handlers import (
     flood,
     identity,
     membership,
+    onboarding,
     precautions,
     privacy,
     private_only,
@@ -43,14 +45,24 @@ from bot.reminders.clock_watch import ClockWatch
 from bot.reminders.kinds import standard_kinds
 from bot.reminders.sender import ReminderSender
 from bot.reminders.tick import MAX_CHUNK, ReminderTicker
-from bot.render.i18n import SOURCE_LANGUAGE, Catalogs
-from bot.render.texts import command_menu
+from bot.render.i18n import SOURCE_LANGUAGE, Catalogs, text
+from bot.render.texts import DESCRIPTION, SHORT_DESCRIPTION, command_menu
 from bot.services import Services
 from bot.transport import AiohttpRequest, ApiContact
 
 log = logging.getLogger(__name__)
 
-FEATURES = (start, stretch, precautions, settings, reminders, privacy, membership, admin)
+FEATURES = (
+    start,
+    stretch,
+    onboarding,
+    precautions,
+    settings,
+    reminders,
+    privacy,
+    membership,
+    admin,
+)
 
 PtbApplication = Application[Any, LimberContext, Any, Any, BotData, Any]
 
@@ -99,6 +111,20 @@ async def started(app: LimberApp) -> AsyncIterator[LimberApp]:
         await application.shutdown()
 
 
+async def describe_bot(bot: Bot, catalogs: Catalogs) -> None:
+    """The bot's description (shown in an empty chat before /start) and short description
+    (its profile), once at start in each language. Telegram limits how often they may be
+    changed, and they only matter to new users, so a refusal is logged, never fatal."""
+    for language in catalogs.languages():
+        t = catalogs.translator(language)
+        code = None if language == SOURCE_LANGUAGE else language
+        try:
+            await bot.set_my_description(text(t, DESCRIPTION), language_code=code)
+            await bot.set_my_short_description(text(t, SHORT_DESCRIPTION), language_code=code)
+        except TelegramError as error:
+            log.warning("bot description (%s) not set: %s", language, error)
+
+
 def build_application(
     settings: Settings,
     catalog: Catalog,
@@ -144,6 +170,7 @@ def build_application(
                 [BotCommand(command, text) for command, text in texts],
                 language_code=None if language == SOURCE_LANGUAGE else language,
             )
+        await describe_bot(application.bot, catalogs)
         await reminder_bot.initialize()
         if app.clock_watch is not None:
             app.clock_watch.start()

@@ -28,6 +28,10 @@ class Account:
     precautions: PrecautionAnswers
     active: bool
     created_at: datetime
+    onboarding_step: int | None = None  # domain.onboarding.Step; None: done (or before it)
+    cannot: int = 0  # domain.abilities bits
+    awaiting_reply: str | None = None
+    zone_chosen: bool = True  # False: a reminder time waits for the zone to be asked
 
     @property
     def on_hold(self) -> bool:

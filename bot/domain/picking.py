@@ -6,8 +6,10 @@ from __future__ import annotations
 import random
 from collections.abc import Collection, Sequence
 
-from bot.catalog.stretches import Movement, Stretch
+from bot.catalog.stretches import Movement, Need, Stretch
 from bot.domain.precautions import EVERY_PRECAUTION, is_allowed
+
+EVERY_NEED = frozenset(Need)
 
 # How many of the most recent stretches to avoid repeating when there is choice.
 RECENT_WINDOW = 5
@@ -15,56 +17,69 @@ MAX_LEVEL = 3
 
 
 class StretchPicker:
-    """Picks stretches from one library; the safety, focus and level filters are worked out
-    once per (forbidden movements, focus areas, level) and kept, since reminders pick
-    thousands of times in a row."""
+    """Picks stretches from one library; the safety, ability, focus and level filters are
+    worked out once per (forbidden movements, what the user cannot do, focus areas, level) and
+    kept, since reminders pick thousands of times in a row."""
 
     def __init__(self, stretches: Sequence[Stretch]) -> None:
         if not stretches:
             raise ValueError("no stretches to pick from")
         self._stretches = tuple(stretches)
-        if not any(is_allowed(s.movements, EVERY_PRECAUTION) for s in self._stretches):
-            raise ValueError("no stretch is safe under every precaution")
+        if not any(
+            is_allowed(s.movements, EVERY_PRECAUTION) and not s.needs for s in self._stretches
+        ):
+            raise ValueError("no stretch is safe under every precaution and needs nothing")
         self._tiers: dict[
-            tuple[frozenset[Movement], frozenset[str], int], tuple[tuple[Stretch, ...], ...]
+            tuple[frozenset[Movement], frozenset[Need], frozenset[str], int],
+            tuple[tuple[Stretch, ...], ...],
         ] = {}
 
     def pick(
         self,
         *,
         forbidden: frozenset[Movement],
+        cannot: frozenset[Need] = frozenset(),
         focus_areas: Collection[str] = (),
         level: int = 1,
         recent_ids: Sequence[str] = (),
         rng: random.Random | None = None,
     ) -> Stretch:
-        """Pick one stretch that uses none of the ``forbidden`` movements, relaxing the other
-        filters in order until something is left.
+        """Pick one stretch that uses none of the ``forbidden`` movements and needs nothing
+        the user ``cannot`` do or has not got, relaxing the other filters in order until
+        something is left.
 
         Preference: at or below the user's level, in a focus area (when any are set), not
         among the last few shown. Relaxed in this order: variety (a card at the user's level
         comes back before anything harder is shown), then the focus, and only when nothing
-        safe is left at or below the level, the level, one step at a time. Safety is never
-        relaxed.
+        safe is left at or below the level, the level, one step at a time. Safety and the
+        user's "cannot" are never relaxed.
         """
         rng = rng or random.Random()
         recent = set(recent_ids[:RECENT_WINDOW])
-        for tier in self._tiers_for(forbidden, frozenset(focus_areas), level):
+        for tier in self._tiers_for(forbidden, cannot, frozenset(focus_areas), level):
             fresh = [s for s in tier if s.id not in recent]
             if fresh or tier:
                 return rng.choice(fresh or list(tier))
         # Only reachable with movements beyond the precautions': the constructor checked
-        # that some stretch survives every precaution at once.
+        # that some stretch survives every precaution and every "cannot" at once.
         raise ValueError(f"no stretch avoids {sorted(m.value for m in forbidden)}")
 
     def _tiers_for(
-        self, forbidden: frozenset[Movement], focus: frozenset[str], level: int
+        self,
+        forbidden: frozenset[Movement],
+        cannot: frozenset[Need],
+        focus: frozenset[str],
+        level: int,
     ) -> tuple[tuple[Stretch, ...], ...]:
         """The candidates in order of preference: within each level cap (the user's own,
         then each level above), those in focus, then every safe one."""
-        key = (forbidden, focus, level)
+        key = (forbidden, cannot, focus, level)
         if key not in self._tiers:
-            safe = tuple(s for s in self._stretches if is_allowed(s.movements, forbidden))
+            safe = tuple(
+                s
+                for s in self._stretches
+                if is_allowed(s.movements, forbidden) and not s.needs & cannot
+            )
             tiers: list[tuple[Stretch, ...]] = []
             for cap in range(max(level, 1), MAX_LEVEL + 1):
                 within = tuple(s for s in safe if s.level <= cap)

@@ -62,6 +62,12 @@ class Action(StrEnum):
     # Start screen
     STRETCH_NOW = "sn"
     SET_REMINDER = "sr"
+    # Onboarding (a new user's /start) and the Done message
+    ONBOARD_FOCUS = "of"
+    ONBOARD_LEVEL = "ol"
+    ONBOARD_NEED = "oc"
+    ONBOARD_NEXT = "on"
+    REMIND_HERE = "rh"
 
 
 ArgCheck = Callable[[str], bool]
@@ -151,10 +157,15 @@ ARG_SPECS: dict[Action, ArgSpec] = {
     Action.FORGET_CANCEL: NO_ARGS,
     Action.SAFETY_MENU: NO_ARGS,
     Action.SAFETY_QUESTION: ArgSpec((WORD,)),
-    # (precaution, answer: yes/no/skip, where it was asked: first run/settings)
-    Action.SAFETY_ANSWER: ArgSpec((WORD, _one_of("y", "n", "s"), _one_of("f", "s"))),
+    # (precaution, answer: yes/no/skip, where it was asked: first run/settings/onboarding)
+    Action.SAFETY_ANSWER: ArgSpec((WORD, _one_of("y", "n", "s"), _one_of("f", "s", "o"))),
     Action.STRETCH_NOW: NO_ARGS,
     Action.SET_REMINDER: NO_ARGS,
+    Action.ONBOARD_FOCUS: ArgSpec((WORD,)),
+    Action.ONBOARD_LEVEL: ArgSpec((_number(1, 3),)),
+    Action.ONBOARD_NEED: ArgSpec((WORD,)),
+    Action.ONBOARD_NEXT: ArgSpec((_number(1, 6),)),
+    Action.REMIND_HERE: NO_ARGS,
 }
 
 

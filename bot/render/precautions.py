@@ -72,10 +72,12 @@ ANSWER_SAVED = N_("Saved ✅")
 
 
 class Origin(StrEnum):
-    """Where an answer button was shown: before a first stretch, or in /settings."""
+    """Where an answer button was shown: before a first stretch, in /settings, or in a new
+    user's onboarding."""
 
     FIRST_RUN = "f"
     SETTINGS = "s"
+    ONBOARDING = "o"
 
 
 ANSWER_CODES = {Answer.YES: "y", Answer.NO: "n", Answer.SKIPPED: "s"}
@@ -168,6 +170,12 @@ def render_question(
                 "time in /settings. Not sure, or rather not say? Tap <b>Skip</b> and I'll leave "
                 "those stretches out to be safe."
             )
+        )
+        return f"{intro}\n\n{question}", InlineKeyboardMarkup([answers_row])
+    if origin is Origin.ONBOARDING:
+        intro = t.gettext(
+            "🛡 <b>Safety first.</b> Your answers only decide which stretches I leave out; "
+            "<b>Skip</b> leaves them out to be safe."
         )
         return f"{intro}\n\n{question}", InlineKeyboardMarkup([answers_row])
     back = InlineKeyboardButton(t.gettext("⬅️ Back"), callback_data=encode(Action.SAFETY_MENU))

@@ -171,15 +171,42 @@ RESUMED = N_("Glad you've been checked. Reminders are back on; here's a stretch.
 LOGGED = N_("Logged ✅")
 
 
-def render_done(t: Translator, streak: int) -> str:
-    """The congratulation for a finished stretch, with the streak in days."""
+# Telegram's 🎉 message effect (the ids of the free effects are fixed).
+CONFETTI_EFFECT = "5046509860389126442"
+
+
+def render_done(
+    t: Translator, streak: int, *, has_reminder: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The congratulation for a finished stretch, with the streak in days; without a daily
+    reminder, the offer of one at this time of day."""
     if streak <= 1:
-        return t.gettext("Nice work! ✅ See you tomorrow.")
-    return t.ngettext(
-        "Nice work! ✅ That's {streak} day in a row.",
-        "Nice work! ✅ That's {streak} days in a row.",
-        streak,
-    ).format(streak=streak)
+        text = t.gettext("Nice work! ✅")
+    else:
+        text = t.ngettext(
+            "Nice work! ✅ That's {streak} day in a row 🔥",
+            "Nice work! ✅ That's {streak} days in a row 🔥",
+            streak,
+        ).format(streak=streak)
+    if has_reminder:
+        return text + " " + t.gettext("See you tomorrow."), None
+    offer = t.gettext("Want a stretch every day? I can remind you at this time.")
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("⏰ Remind me daily at this time"),
+                    callback_data=encode(Action.REMIND_HERE),
+                )
+            ]
+        ]
+    )
+    return f"{text}\n{offer}", keyboard
+
+
+def variant_keyboard(t: Translator, stretch: Stretch) -> InlineKeyboardMarkup:
+    """After the easier or harder way: do it, or try another."""
+    return InlineKeyboardMarkup([_card_buttons(t, stretch)])
 
 
 def render_level_note(t: Translator, easier: bool) -> str:

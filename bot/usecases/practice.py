@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.catalog.stretches import Stretch
 from bot.db import activity
 from bot.db.users import account_of, get_user, reschedule
+from bot.domain.abilities import cannot_of
 from bot.domain.account import Account
 from bot.domain.activity import ActivityKind, current_streak
 from bot.domain.picking import adjusted_level
@@ -57,6 +58,7 @@ async def next_stretch(svc: Services, user_id: int) -> StretchOffer | None:
         recent = (await activity.recent_stretches(session, [user_id], now)).get(user_id, [])
         stretch = svc.picker.pick(
             forbidden=forbidden_movements(account.precautions),
+            cannot=cannot_of(account.cannot),
             focus_areas=account.focus_areas,
             level=account.level,
             recent_ids=recent,

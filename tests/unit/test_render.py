@@ -117,7 +117,8 @@ def test_fixed_texts_are_valid(t: Translator) -> None:
     messages = [
         render_help(t), text(t, ABOUT), render_welcome(t, None), render_welcome(t, "Ann"),
         text(t, UNKNOWN_COMMAND), text(t, FREE_TEXT), text(t, SOMETHING_WENT_WRONG),
-        text(t, ON_HOLD), text(t, RESUMED), render_done(t, 1), render_done(t, 12),
+        text(t, ON_HOLD), text(t, RESUMED), render_done(t, 1, has_reminder=True)[0],
+        render_done(t, 12, has_reminder=False)[0],
         render_snoozed(t, 15, "07:45"), render_snoozed(t, 60, "08:30"),
         render_skipped(t, None), render_skipped(t, "tomorrow 07:30"),
         render_private_only(t, "limber_bot"),

@@ -13,7 +13,9 @@ from telegram import InlineKeyboardMarkup
 from bot.db.activity import recent_stretches
 from bot.db.models import User
 from bot.db.reminders import Chooser, ClaimedDelivery, DueRow
+from bot.domain.abilities import cannot_of
 from bot.domain.activity import ActivityKind
+from bot.domain.picking import EVERY_NEED
 from bot.domain.precautions import EVERY_PRECAUTION, forbidden_for_stored
 from bot.domain.reminders import DeliveryKind, DueDecision, decide_daily, decide_once
 from bot.reminders.kinds.base import ReminderKind
@@ -36,6 +38,7 @@ class DueUser:
     focus_areas: list[str]
     level: int
     precaution_answers: int
+    cannot: int = 0
 
 
 # (due user, stretch ids shown to them lately, newest first) -> the stretch id to send.
@@ -49,6 +52,7 @@ def picker_chooser(services: Services) -> StretchChooser:
     def choose(user: DueUser, recent_ids: list[str]) -> str:
         return services.picker.pick(
             forbidden=forbidden_for_stored(user.precaution_answers),
+            cannot=cannot_of(user.cannot),
             focus_areas=user.focus_areas,
             level=user.level,
             recent_ids=recent_ids,
@@ -69,6 +73,7 @@ class StretchReminder(ReminderKind[DueUser]):
         User.focus_areas,
         User.level,
         User.precaution_answers,
+        User.cannot,
     )
     activity = ActivityKind.REMINDER_SENT
 
@@ -98,6 +103,7 @@ class StretchReminder(ReminderKind[DueUser]):
             focus_areas=list(row[6] or []),
             level=row[7],
             precaution_answers=row[8],
+            cannot=row[9],
         )
 
     async def chooser(
@@ -125,7 +131,7 @@ class StretchReminder(ReminderKind[DueUser]):
         if card is None:
             # A stretch the library no longer has: one safe under every precaution instead.
             chosen = services.stretches.get(stretch_id or "") or services.picker.pick(
-                forbidden=EVERY_PRECAUTION, rng=services.rng
+                forbidden=EVERY_PRECAUTION, cannot=EVERY_NEED, rng=services.rng
             )
             stretch = services.catalog.in_language(t.language).stretches.get(chosen.id) or chosen
             card = self._cards[key] = render_reminder_card(t, stretch, self.kind)
