@@ -41,6 +41,8 @@ from bot.render.i18n import Translator, text
 from bot.services import Services
 from bot.usecases import accounts
 
+REMINDER_STEPS = (Step.TIME, Step.ZONE)
+
 
 def _settings_screen(context: LimberContext, account: Account) -> screens.Screen:
     return screens.settings_screen(context.t, account, context.services.clock.now())
@@ -111,11 +113,12 @@ async def _saved(
     if account is None:
         raise StaleButton
     context.account = account
-    if onboarding.in_onboarding(account):
+    if query is not None:
+        await answer_quietly(query, text(context.t, screens.SAVED))
+    if current_step(account.onboarding_step) in REMINDER_STEPS:  # onboarding's last step
         await _present(update, query, (saved, None))
         await onboarding.finish(update, context, None)
     elif query is not None:
-        await answer_quietly(query, text(context.t, screens.SAVED))
         await show(query, *_settings_screen(context, account))
     else:
         await reply(update, saved)
@@ -126,6 +129,8 @@ async def _ask_zone(
     update: Update, context: LimberContext, pending: time | None, query: CallbackQuery | None
 ) -> None:
     """Before a reminder is saved while the zone is still the default UTC: where are they?"""
+    if query is not None:
+        await answer_quietly(query)
     svc, account = context.services, context.require_account()
     if current_step(account.onboarding_step) is Step.TIME:
         await accounts.leave_onboarding_step(svc, account.user_id, Step.TIME, chose_time=True)
@@ -337,7 +342,6 @@ async def time_button(
     update: Update, context: LimberContext, query: CallbackQuery, callback: Callback
 ) -> None:
     hhmm = callback.arg() or "0000"
-    await answer_quietly(query)
     await choose_time(update, context, time(int(hhmm[:2]), int(hhmm[2:])), query)
 
 

@@ -10,6 +10,7 @@ from babel.lists import format_list
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.stretches import Movement, Stretch
+from bot.domain.onboarding import VISIBLE_STEPS, Step, step_number
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers, forbidden_movements
 from bot.render.callbacks import Action, Callback, encode
 from bot.render.i18n import ENGLISH, N_, Translator
@@ -173,9 +174,16 @@ def render_question(
         )
         return f"{intro}\n\n{question}", InlineKeyboardMarkup([answers_row])
     if origin is Origin.ONBOARDING:
-        intro = t.gettext(
-            "🛡 <b>Safety first.</b> Your answers only decide which stretches I leave out; "
-            "<b>Skip</b> leaves them out to be safe."
+        step = t.gettext("<i>Step {n} of {total}</i>").format(
+            n=step_number(Step.SAFETY), total=VISIBLE_STEPS
+        )
+        intro = (
+            step
+            + "\n"
+            + t.gettext(
+                "🛡 <b>Safety first.</b> Your answers only decide which stretches I leave out; "
+                "<b>Skip</b> leaves them out to be safe."
+            )
         )
         return f"{intro}\n\n{question}", InlineKeyboardMarkup([answers_row])
     back = InlineKeyboardButton(t.gettext("⬅️ Back"), callback_data=encode(Action.SAFETY_MENU))
