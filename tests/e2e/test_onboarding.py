@@ -3,6 +3,7 @@ skipped, ending with the first stretch; and the picker honouring every "cannot" 
 
 from __future__ import annotations
 
+import json
 from datetime import time
 from zoneinfo import ZoneInfo
 
@@ -84,6 +85,11 @@ async def test_every_step_answered_ends_with_a_first_stretch_that_fits(chat: Cha
     assert not stretch_on(chat, card).needs & {Need.KNEEL, Need.FLOOR}
     assert taps == 11
     print("\n".join(["ANSWERED:", *transcript(chat.api.history(CHAT_ID))]))
+
+    summary, document = await chat.say("/mydata", replies=2)  # what they told me, in words
+    assert "can't or haven't got it: Kneel, Get down to the floor" in summary.text
+    assert document.file is not None and document.file.content is not None
+    assert json.loads(document.file.content)["users"][0]["cannot"] == ["floor", "kneel"]
 
 
 async def test_every_step_skipped_still_ends_with_a_safe_first_stretch(chat: Chat) -> None:
