@@ -82,3 +82,15 @@ def local_minute(now: datetime, zone: str) -> time:
     """The wall-clock minute in ``zone`` at ``now`` ("remind me daily at this time")."""
     local = now.astimezone(ZoneInfo(zone))
     return time(local.hour, local.minute)
+
+
+def zones_near(longitude: float, now: datetime, language_code: str | None) -> tuple[str, ...]:
+    """Zones a shared location is likely in, without a map: the sun's offset for its longitude
+    (15 degrees an hour) first, then an hour either side, since countries often keep their
+    clocks an hour off the sun (Spain, western China...)."""
+    solar = round(max(-180.0, min(180.0, longitude)) / 15) * 60
+    found: dict[str, None] = {}
+    for offset in (solar, solar + 60, solar - 60):
+        if EARLIEST_OFFSET <= offset <= LATEST_OFFSET:
+            found.update(dict.fromkeys(zones_at_offset(offset, now, language_code)))
+    return tuple(zone for zone in found if not zone.startswith("Etc/"))[:MAX_GUESSES]

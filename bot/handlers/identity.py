@@ -31,17 +31,23 @@ def in_onboarding(account: Account) -> bool:
 
 
 NEVER_CREATE = frozenset({"mydata", "forget"})
+# Commands that answer the waiting screen themselves ("/timezone Berlin" for a time waiting
+# for its zone): the wait, and the time it holds, stay.
+KEEP_WAITING = frozenset({"time", "timezone"})
 SAFETY_NET = frozenset(
     {Action.REDFLAGS_START, Action.REDFLAGS_ANSWER, Action.REDFLAGS_BACK, Action.REDFLAGS_STOP}
 )
+
+
+def _command(text: str) -> str:
+    return text[1:].split(maxsplit=1)[0].partition("@")[0].lower() if len(text) > 1 else ""
 
 
 def _creates_account(message: Message) -> bool:
     text = message.text or ""
     if not text.startswith("/"):
         return True
-    command = text[1:].split(maxsplit=1)[0].partition("@")[0].lower() if len(text) > 1 else ""
-    return command not in NEVER_CREATE
+    return _command(text) not in NEVER_CREATE
 
 
 def _moves_on(message: Message, account: Account | None) -> bool:
@@ -50,7 +56,8 @@ def _moves_on(message: Message, account: Account | None) -> bool:
     its zone) whatever is typed in between."""
     if account is None or account.awaiting_reply is None or in_onboarding(account):
         return False
-    return (message.text or "").startswith("/")
+    typed = message.text or ""
+    return typed.startswith("/") and _command(typed) not in KEEP_WAITING
 
 
 def _speak_their_language(context: LimberContext) -> None:

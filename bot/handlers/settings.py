@@ -22,7 +22,13 @@ from bot.domain.onboarding import Step, current_step
 from bot.domain.symptom_text import Concern, concern
 from bot.domain.timeparse import parse_time
 from bot.domain.timezones import REGION_ZONES, is_valid_zone, resolve_timezone
-from bot.domain.zone_guess import likely_zones, local_minute, offset_from_clock, zones_at_offset
+from bot.domain.zone_guess import (
+    likely_zones,
+    local_minute,
+    offset_from_clock,
+    zones_at_offset,
+    zones_near,
+)
 from bot.handlers import onboarding
 from bot.handlers.common import (
     StaleButton,
@@ -253,8 +259,21 @@ async def focus_command(update: Update, context: LimberContext) -> None:
 
 
 async def location_received(update: Update, context: LimberContext) -> None:
+    """A shared location: the zones its longitude suggests (the location is not stored)."""
+    message = update.effective_message
+    location = message.location if message is not None else None
+    if location is None:
+        return
+    sender = update.effective_user
+    account = context.require_account()
+    language = sender.language_code if sender else account.language
+    zones = zones_near(location.longitude, context.services.clock.now(), language)
+    if not awaits_zone(account.awaiting_reply):  # a time waiting for its zone keeps waiting
+        context.account = await accounts.await_reply(context.services, account.user_id, AWAIT_ZONE)
     await reply(
-        update, text(context.t, screens.LOCATION_HINT), screens.zone_menu_keyboard(context.t)
+        update,
+        text(context.t, screens.LOCATION_HINT),
+        screens.zone_question_keyboard(context.t, zones),
     )
 
 

@@ -238,10 +238,11 @@ def zone_suggestions_keyboard(t: Translator, zones: tuple[str, ...]) -> InlineKe
     )
 
 
-# Mapping coordinates to a zone offline needs a large polygon database; a region list is enough.
+# Mapping coordinates to a zone exactly needs a large polygon database; the longitude narrows
+# the choice enough for the user to tap their place.
 LOCATION_HINT = N_(
-    "Thanks! I don't keep a map to turn a location into a timezone, and your location is not "
-    "stored. Pick your region below, or type your city."
+    "Thanks! Your location is not stored. From it, your timezone is likely one of these: "
+    "tap yours, or type your city."
 )
 
 
@@ -258,8 +259,8 @@ def render_zone_question(t: Translator, pending: time | None) -> str:
         ask
         + "\n"
         + t.gettext(
-            "Tap your place, or type your city, or simply the time it is for you now "
-            "(like <code>7:40pm</code>) and I'll work it out."
+            "Tap your place, type your city, share your location (📎), or simply type the time "
+            "it is for you now (like <code>7:40pm</code>) and I'll work it out."
         )
     )
 

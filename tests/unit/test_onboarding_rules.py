@@ -11,7 +11,13 @@ from bot.catalog.stretches import Need
 from bot.domain.abilities import cannot_of, code_of, toggle_need
 from bot.domain.awaiting import awaiting_zone_for, awaits_zone, pending_now, pending_time
 from bot.domain.onboarding import Step, current_step, step_after, step_number
-from bot.domain.zone_guess import likely_zones, local_minute, offset_from_clock, zones_at_offset
+from bot.domain.zone_guess import (
+    likely_zones,
+    local_minute,
+    offset_from_clock,
+    zones_at_offset,
+    zones_near,
+)
 from bot.render.i18n import ENGLISH
 from bot.render.settings import COMMON_TIMES, time_menu_keyboard
 
@@ -94,3 +100,10 @@ def test_the_time_grid_covers_every_hour_of_the_waking_day() -> None:
     for hour in range(6, 23):
         assert f"{hour:02d}:00" in labels
     assert len(COMMON_TIMES) <= 24  # still one screen
+
+
+def test_a_location_narrows_the_zones_by_its_longitude() -> None:
+    assert "Europe/Berlin" in zones_near(13.4, NOW, "de")
+    assert "Europe/Madrid" in zones_near(-3.7, NOW, "es")  # an hour off the sun
+    assert "America/New_York" in zones_near(-74.0, NOW, "en")
+    assert "Asia/Kolkata" not in zones_near(-74.0, NOW, "en")
