@@ -10,9 +10,17 @@ NEED_BITS: dict[Need, int] = {need: 1 << index for index, need in enumerate(Need
 ALL_BITS = sum(NEED_BITS.values())
 
 
+def _decode(code: int) -> frozenset[Need]:
+    return frozenset(need for need, bit in NEED_BITS.items() if code & bit)
+
+
+# Every code decoded once: the reminder tick decodes thousands in a row (a lookup, not 3 us).
+_BY_CODE = tuple(_decode(code) for code in range(ALL_BITS + 1))
+
+
 def cannot_of(code: int) -> frozenset[Need]:
     """The needs a stored code rules out (bits no version wrote are ignored)."""
-    return frozenset(need for need, bit in NEED_BITS.items() if code & bit)
+    return _BY_CODE[code & ALL_BITS]
 
 
 def code_of(needs: frozenset[Need]) -> int:

@@ -10,6 +10,9 @@ from bot.catalog.stretches import Movement, Need, Stretch
 from bot.domain.precautions import EVERY_PRECAUTION, is_allowed
 
 EVERY_NEED = frozenset(Need)
+# Filter combinations kept at once: safety codes x "cannot" codes x focus sets x levels can run
+# to millions in theory, so the memo starts over past this (a few MB) instead of growing.
+MAX_CACHED_FILTERS = 10_000
 
 # How many of the most recent stretches to avoid repeating when there is choice.
 RECENT_WINDOW = 5
@@ -75,6 +78,8 @@ class StretchPicker:
         then each level above), those in focus, then every safe one."""
         key = (forbidden, cannot, focus, level)
         if key not in self._tiers:
+            if len(self._tiers) >= MAX_CACHED_FILTERS:
+                self._tiers.clear()
             safe = tuple(
                 s
                 for s in self._stretches

@@ -52,8 +52,7 @@ def render_welcome(t: Translator, first_name: str | None) -> str:
         ).format(name=name)
         + "\n"
         + t.gettext(
-            "Five quick questions fit me to you (under a minute, skip any), then your first "
-            "stretch."
+            "Five quick steps fit me to you (under a minute, skip any), then your first stretch."
         )
         + "\n⚠️ "
         + t.gettext(
