@@ -9,6 +9,7 @@ import pytest
 
 from bot.catalog.stretches import Need
 from bot.domain.abilities import cannot_of, code_of, toggle_need
+from bot.domain.activity import celebrates
 from bot.domain.awaiting import awaiting_zone_for, awaits_zone, pending_now, pending_time
 from bot.domain.onboarding import Step, current_step, step_after, step_number
 from bot.domain.zone_guess import (
@@ -107,3 +108,11 @@ def test_a_location_narrows_the_zones_by_its_longitude() -> None:
     assert "Europe/Madrid" in zones_near(-3.7, NOW, "es")  # an hour off the sun
     assert "America/New_York" in zones_near(-74.0, NOW, "en")
     assert "Asia/Kolkata" not in zones_near(-74.0, NOW, "en")
+
+
+@pytest.mark.parametrize(
+    ("streak", "party"),
+    [(0, False), (1, False), (2, True), (4, False), (7, True), (60, True), (61, False)],
+)
+def test_a_streak_is_celebrated_on_its_milestones(streak: int, party: bool) -> None:
+    assert celebrates(streak) is party
