@@ -22,7 +22,6 @@ from bot.render import onboarding as screens
 from bot.render.callbacks import Action, Callback
 from bot.render.i18n import text
 from bot.render.precautions import Origin, render_question
-from bot.render.settings import render_zone_question, zone_question_keyboard
 from bot.usecases import accounts
 
 AREAS = frozenset(area.value for area in Area)
@@ -78,7 +77,7 @@ async def show_step(
         pending = pending_time(account.awaiting_reply)
         sender = update.effective_user
         likely = likely_zones(sender.language_code if sender else account.language)
-        screen = (render_zone_question(t, pending), zone_question_keyboard(t, likely))
+        screen = screens.zone_step(t, pending, likely)
     else:
         await finish(update, context, query)
         return

@@ -41,6 +41,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.context import LimberContext
 from bot.handlers.fallback import free_text
+from bot.render import onboarding as onboarding_screens
 from bot.render import settings as screens
 from bot.render.callbacks import Action, Callback
 from bot.render.i18n import Translator, text
@@ -137,15 +138,17 @@ async def _ask_zone(
     """Before a reminder is saved while the zone is still the default UTC: where are they?"""
     if query is not None:
         await answer_quietly(query)
-    svc, account = context.services, context.require_account()
-    if current_step(account.onboarding_step) is Step.TIME:
+    svc, account, t = context.services, context.require_account(), context.t
+    in_onboarding = current_step(account.onboarding_step) is Step.TIME
+    if in_onboarding:
         await accounts.leave_onboarding_step(svc, account.user_id, Step.TIME, chose_time=True)
     context.account = await accounts.await_reply(svc, account.user_id, awaiting_zone_for(pending))
     sender = update.effective_user
     likely = likely_zones(sender.language_code if sender else account.language)
     screen = (
-        screens.render_zone_question(context.t, pending),
-        screens.zone_question_keyboard(context.t, likely),
+        onboarding_screens.zone_step(t, pending, likely)
+        if in_onboarding
+        else (screens.render_zone_question(t, pending), screens.zone_question_keyboard(t, likely))
     )
     await _present(update, query, screen)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import time
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -12,7 +14,13 @@ from bot.domain.account import Account
 from bot.domain.onboarding import VISIBLE_STEPS, Level, Step, step_number
 from bot.render.callbacks import Action, encode
 from bot.render.i18n import N_, Translator
-from bot.render.settings import AREA_LABELS, Screen, time_grid
+from bot.render.settings import (
+    AREA_LABELS,
+    Screen,
+    render_zone_question,
+    time_grid,
+    zone_question_keyboard,
+)
 
 LEVEL_LABELS: dict[Level, str] = {
     Level.NEW: N_("🌱 New to stretching"),
@@ -121,6 +129,12 @@ def time_step(t: Translator) -> Screen:
         _button(t.gettext("No reminder, thanks"), Action.ONBOARD_NEXT, str(Step.TIME.value))
     ]
     return text, InlineKeyboardMarkup([*time_grid(t), no_thanks])
+
+
+def zone_step(t: Translator, pending: time | None, likely: Sequence[str]) -> Screen:
+    """The reminder's zone, asked before the time is saved; shares the time's step number."""
+    text = _header(t, Step.ZONE) + "\n" + render_zone_question(t, pending)
+    return text, zone_question_keyboard(t, likely)
 
 
 FINISHED = N_("✅ All set! Change any of it in /settings. Here's your first stretch: take it easy.")
