@@ -233,11 +233,13 @@ async def plain_reply(update: Update, context: LimberContext) -> None:
     else:
         value = parse_time(typed)
         if value is None:
-            await reply(
-                update,
-                screens.render_time_invalid(context.t, typed),
-                screens.time_menu_keyboard(context.t),
+            t, account = context.t, context.require_account()
+            grid = (
+                onboarding_screens.time_step(t)[1]
+                if current_step(account.onboarding_step) is Step.TIME
+                else screens.time_menu_keyboard(t)
             )
+            await reply(update, screens.render_time_invalid(t, typed), grid)
         else:
             await choose_time(update, context, value)
 

@@ -121,6 +121,8 @@ async def test_a_typed_time_then_the_time_it_is_now_find_the_zone(
     await chat.say("/start")
     for label in ("Skip ⏭", "Skip ⏭", "Skip ⏭", "Skip", "Skip", "Skip"):
         await tap(chat, label)
+    [unreadable] = await chat.say("soonish")
+    assert "couldn't read" in unreadable.text and "No reminder, thanks" in unreadable.button_texts
     [zone] = await chat.say("7pm")  # a plain reply while the time screen waits
     assert "So that 19:00 is 19:00 where you are" in zone.text
     there = clock.now().astimezone(ZoneInfo("America/New_York"))

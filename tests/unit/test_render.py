@@ -260,6 +260,8 @@ def test_onboarding_screens_are_valid_and_fit(t: Translator) -> None:
         onboarding.level_step(t),
         onboarding.abilities_step(t, account),
         onboarding.time_step(t),
+        onboarding.zone_step(t, time(7, 30), ("Europe/London", "America/New_York")),
+        onboarding.zone_step(t, None, ()),
         (
             screens.render_zone_question(t, time(7, 30)),
             screens.zone_question_keyboard(t, ("Europe/London", "America/New_York")),
