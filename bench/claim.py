@@ -45,6 +45,7 @@ from bot.catalog import load_catalog
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.reminders import claim_due_reminders
+from bot.domain.abilities import cannot_of
 from bot.domain.picking import StretchPicker
 from bot.domain.precautions import forbidden_for_stored
 from bot.reminders.kinds.stretch import DailyStretch, DueUser, stretch_kinds
@@ -78,6 +79,7 @@ async def _measure(
     def choose(user: DueUser, recent: list[str]) -> str:
         return picker.pick(
             forbidden=forbidden_for_stored(user.precaution_answers),
+            cannot=cannot_of(user.cannot),
             focus_areas=user.focus_areas,
             level=user.level,
             recent_ids=recent,

@@ -11,6 +11,7 @@ from random import Random
 from typing import Any
 
 from telegram import Bot, BotCommand
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.catalog import Catalog
@@ -28,10 +29,12 @@ from bot.handlers import (
     guided,
     identity,
     membership,
+    onboarding,
     precautions,
     privacy,
     private_only,
     redflags,
+    reminder_time,
     reminders,
     settings,
     start,
@@ -45,8 +48,8 @@ from bot.reminders.clock_watch import ClockWatch
 from bot.reminders.kinds import standard_kinds
 from bot.reminders.sender import ReminderSender
 from bot.reminders.tick import MAX_CHUNK, ReminderTicker
-from bot.render.i18n import SOURCE_LANGUAGE, Catalogs
-from bot.render.texts import command_menu
+from bot.render.i18n import SOURCE_LANGUAGE, Catalogs, text
+from bot.render.texts import DESCRIPTION, SHORT_DESCRIPTION, command_menu
 from bot.services import Services
 from bot.timers import TimerTicker
 from bot.transport import AiohttpRequest, ApiContact
@@ -58,8 +61,10 @@ FEATURES = (
     stretch,
     feedback,
     guided,
+    onboarding,
     precautions,
     settings,
+    reminder_time,
     reminders,
     privacy,
     membership,
@@ -114,6 +119,20 @@ async def started(app: LimberApp) -> AsyncIterator[LimberApp]:
         await application.shutdown()
 
 
+async def describe_bot(bot: Bot, catalogs: Catalogs) -> None:
+    """The bot's description (shown in an empty chat before /start) and short description
+    (its profile), once at start in each language. Telegram limits how often they may be
+    changed, and they only matter to new users, so a refusal is logged, never fatal."""
+    for language in catalogs.languages():
+        t = catalogs.translator(language)
+        code = None if language == SOURCE_LANGUAGE else language
+        try:
+            await bot.set_my_description(text(t, DESCRIPTION), language_code=code)
+            await bot.set_my_short_description(text(t, SHORT_DESCRIPTION), language_code=code)
+        except TelegramError as error:
+            log.warning("bot description (%s) not set: %s", language, error)
+
+
 def build_application(
     settings: Settings,
     catalog: Catalog,
@@ -159,6 +178,7 @@ def build_application(
                 [BotCommand(command, text) for command, text in texts],
                 language_code=None if language == SOURCE_LANGUAGE else language,
             )
+        await describe_bot(application.bot, catalogs)
         await reminder_bot.initialize()
         if app.clock_watch is not None:
             app.clock_watch.start()

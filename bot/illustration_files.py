@@ -56,16 +56,27 @@ class IllustrationFiles:
         self._locks: dict[str, asyncio.Lock] = {}
         self.renders = 0  # how many drawings this process has rendered
 
-    async def send(self, stretch: Stretch, send: Send) -> Message:
+    async def send(
+        self,
+        stretch: Stretch,
+        send: Send,
+        before_upload: Callable[[], Awaitable[object]] | None = None,
+    ) -> Message:
         """Send ``stretch``'s drawing by its file id if Telegram has it, else upload it and
         keep the new file id. A file id Telegram refuses (another bot's, say) is dropped
-        and the drawing uploaded instead."""
+        and the drawing uploaded instead. ``before_upload`` runs before the slow path
+        (drawing and uploading), e.g. to show "sending a photo" in the chat."""
+        if before_upload is not None and stretch.id not in self._known:  # drawn first
+            await before_upload()
+            before_upload = None
         kind, digest, file_id = await self._reference(stretch)
         if file_id is not None:
             try:
                 return await send(kind, file_id)
             except BadRequest:
                 await self._forget(stretch, digest, file_id)
+        if before_upload is not None:
+            await before_upload()
         drawing = await self._drawing(stretch)
         message = await send(drawing.kind, InputFile(drawing.content, filename=drawing.filename))
         new_id = file_id_of(message, drawing.kind)

@@ -115,6 +115,33 @@ class Role(StrEnum):
     HIP_STRENGTH = "hip_strength"
 
 
+class Need(StrEnum):
+    """What a stretch needs that not everyone can do or has at hand; derived from its
+    movements and equipment (``Stretch.needs``), so it cannot drift from them. A mat or a
+    cushion is only a comfort, so it is no need."""
+
+    KNEEL = "kneel"
+    FLOOR = "floor"
+    WALL = "wall"
+    CHAIR = "chair"
+    BAND = "band"
+    STRAP = "strap"
+    STEP = "step"
+
+
+NEEDS_BY_MOVEMENT: dict[Movement, Need] = {
+    Movement.KNEELING: Need.KNEEL,
+    Movement.ON_THE_FLOOR: Need.FLOOR,
+    Movement.ON_A_CHAIR: Need.CHAIR,
+}
+NEEDS_BY_EQUIPMENT: dict[Equipment, Need] = {
+    Equipment.WALL: Need.WALL,
+    Equipment.CHAIR: Need.CHAIR,
+    Equipment.BAND: Need.BAND,
+    Equipment.STRAP: Need.STRAP,
+    Equipment.STEP: Need.STEP,
+}
+
 # Required and never empty: a stretch nobody has tagged cannot pass as safe.
 Movements = Annotated[frozenset[Movement], Field(min_length=1)]
 
@@ -183,6 +210,14 @@ class Stretch(BaseModel):
             raise ValueError("equipment 'none' cannot be combined with other equipment")
         return self
 
+    @model_validator(mode="after")
+    def _chair_is_listed(self) -> Stretch:
+        # A stretch done on a chair must say so in its equipment too, or a user without one
+        # would read a card asking for a chair they were told they would not need.
+        if Movement.ON_A_CHAIR in self.movements and Equipment.CHAIR not in self.equipment:
+            raise ValueError("done on a chair: add 'chair' to the equipment")
+        return self
+
     @field_validator("illustration")
     @classmethod
     def _drawn_as_described(cls, drawn: Illustration, info: ValidationInfo) -> Illustration:
@@ -201,6 +236,14 @@ class Stretch(BaseModel):
     def is_drill(self) -> bool:
         """A movement repeated or kept going, rather than a position held."""
         return self.hold_seconds is None
+
+    @property
+    def needs(self) -> frozenset[Need]:
+        """What the stretch needs: kneeling, the floor, a wall, a chair, a band..."""
+        return frozenset(
+            [NEEDS_BY_MOVEMENT[m] for m in self.movements if m in NEEDS_BY_MOVEMENT]
+            + [NEEDS_BY_EQUIPMENT[e] for e in self.equipment if e in NEEDS_BY_EQUIPMENT]
+        )
 
     def variant_movements(self, *, easier: bool) -> frozenset[Movement]:
         """What the easier or harder way of doing this stretch asks of the body."""

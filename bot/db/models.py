@@ -18,6 +18,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -78,6 +79,17 @@ class User(Base):
     precaution_answers: Mapped[int] = mapped_column(
         SmallInteger, default=0, server_default=text("0")
     )
+    # Where a new user is in onboarding (domain.onboarding.Step); None once finished, and for
+    # everyone who came before onboarding existed.
+    onboarding_step: Mapped[int | None] = mapped_column(SmallInteger, default=None)
+    # What the user cannot do or has not got (domain.abilities: a bit per stretch Need).
+    cannot: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
+    # The plain reply a screen waits for ("time", "zone", "zone:0730"), so a typed "7pm" or
+    # "new york" is understood without a command; None when nothing is waited for.
+    awaiting_reply: Mapped[str | None] = mapped_column(String(16), default=None)
+    # False until the user picks a zone: a reminder time waits for one rather than being
+    # saved in the default UTC.
+    zone_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.dialect import insert_for
 from bot.db.models import User
 from bot.domain.account import Account
+from bot.domain.onboarding import FIRST_STEP
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
 from bot.domain.reminders import next_daily_due
 from bot.domain.schedule import EVERY_DAY
@@ -55,6 +56,10 @@ async def ensure_user(
                 paused=False,
                 paused_until=None,
                 precaution_answers=0,
+                onboarding_step=FIRST_STEP,
+                cannot=0,
+                awaiting_reply=None,
+                zone_chosen=False,
                 active=True,
                 created_at=now,
                 updated_at=now,
@@ -90,6 +95,10 @@ def account_of(user: User) -> Account:
         active=user.active,
         created_at=user.created_at,
         area_levels=dict(user.area_levels or {}),
+        onboarding_step=user.onboarding_step,
+        cannot=user.cannot,
+        awaiting_reply=user.awaiting_reply,
+        zone_chosen=user.zone_chosen,
     )
 
 

@@ -31,6 +31,10 @@ class Account:
     created_at: datetime
     # The user's own level for some body areas; the others are at `level`.
     area_levels: Mapping[str, int] = field(default_factory=dict)
+    onboarding_step: int | None = None  # domain.onboarding.Step; None: done (or before it)
+    cannot: int = 0  # domain.abilities bits
+    awaiting_reply: str | None = None
+    zone_chosen: bool = True  # False: a reminder time waits for the zone to be asked
 
     @property
     def on_hold(self) -> bool:

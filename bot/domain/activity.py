@@ -27,3 +27,12 @@ def current_streak(done_dates: Iterable[date], today: date) -> int:
         streak += 1
         cursor -= timedelta(days=1)
     return streak
+
+
+# Streaks worth a celebration effect: the first few days build the habit, then round numbers.
+STREAK_MILESTONES = frozenset({2, 3, 5, 7, 10, 14, 21, 30, 50, 100, 365})
+
+
+def celebrates(streak: int) -> bool:
+    """Whether a Done that makes ``streak`` days in a row deserves a celebration."""
+    return streak in STREAK_MILESTONES or (streak > 0 and streak % 30 == 0)

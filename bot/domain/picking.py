@@ -6,17 +6,20 @@ from __future__ import annotations
 import random
 from collections.abc import Collection, Mapping, Sequence
 
-from bot.catalog.stretches import Movement, Stretch
+from bot.catalog.stretches import Movement, Need, Stretch
 from bot.domain.precautions import EVERY_PRECAUTION, is_allowed
 
+EVERY_NEED = frozenset(Need)
 # How many of the most recent stretches to avoid repeating when there is choice.
 RECENT_WINDOW = 5
 MAX_LEVEL = 3
-# Distinct (safety, focus, levels) combinations whose tiers are kept; past it the cache starts
-# over, so per-area levels cannot grow it without bound.
-MAX_CACHED_TIERS = 4096
+# Distinct (safety, "cannot", focus, levels) combinations whose tiers are kept: they can run to
+# millions in theory, so past this (a few MB) the cache starts over instead of growing.
+MAX_CACHED_TIERS = 10_000
 
-TierKey = tuple[frozenset[Movement], frozenset[str], int, frozenset[tuple[str, int]]]
+TierKey = tuple[
+    frozenset[Movement], frozenset[Need], frozenset[str], int, frozenset[tuple[str, int]]
+]
 
 
 def level_for(stretch: Stretch, area_levels: Mapping[str, int], default: int) -> int:
@@ -27,22 +30,28 @@ def level_for(stretch: Stretch, area_levels: Mapping[str, int], default: int) ->
 
 
 class StretchPicker:
-    """Picks stretches from one library; the safety, focus and level filters are worked out
-    once per (forbidden movements, focus areas, levels) and kept, since reminders pick
-    thousands of times in a row."""
+    """Picks stretches from one library; the safety, ability, focus and level filters are
+    worked out once per (forbidden movements, what the user cannot do, focus areas, levels)
+    and kept, since reminders pick thousands of times in a row."""
 
-    def __init__(self, stretches: Sequence[Stretch]) -> None:
+    def __init__(self, stretches: Sequence[Stretch], *, for_everyone: bool = True) -> None:
+        """``for_everyone``: the library must hold a stretch safe under every precaution that
+        needs nothing, so /stretch and reminders always find one. A session's pickers (one
+        per role) may not: it leaves out a role with nothing suitable (``NothingToPick``)."""
         if not stretches:
             raise ValueError("no stretches to pick from")
         self._stretches = tuple(stretches)
-        if not any(is_allowed(s.movements, EVERY_PRECAUTION) for s in self._stretches):
-            raise ValueError("no stretch is safe under every precaution")
+        if for_everyone and not any(
+            is_allowed(s.movements, EVERY_PRECAUTION) and not s.needs for s in self._stretches
+        ):
+            raise ValueError("no stretch is safe under every precaution and needs nothing")
         self._tiers: dict[TierKey, tuple[tuple[Stretch, ...], ...]] = {}
 
     def pick(
         self,
         *,
         forbidden: frozenset[Movement],
+        cannot: frozenset[Need] = frozenset(),
         focus_areas: Collection[str] = (),
         level: int = 1,
         area_levels: Mapping[str, int] | None = None,
@@ -51,15 +60,17 @@ class StretchPicker:
         rng: random.Random | None = None,
         exclude: Collection[str] = (),
     ) -> Stretch:
-        """Pick one stretch that uses none of the ``forbidden`` movements, relaxing the other
-        filters in order until something is left.
+        """Pick one stretch that uses none of the ``forbidden`` movements and needs nothing
+        the user ``cannot`` do or has not got, relaxing the other filters in order until
+        something is left.
 
         Preference: at or below the user's level, in a focus area (when any are set), not
         among the last few shown. Relaxed in this order: variety (a card at the user's level
         comes back before anything harder is shown), then the focus, and only when nothing
-        safe is left at or below the level, the level, one step at a time. Safety is never
-        relaxed, and a stretch the user stopped (it hurt) is never picked. ``exclude`` is
-        never picked (a session's steps already chosen) unless nothing else is safe.
+        safe is left at or below the level, the level, one step at a time. Safety and the
+        user's "cannot" are never relaxed, and a stretch the user stopped (it hurt) is never
+        picked. ``exclude`` is never picked (a session's steps already chosen) unless nothing
+        else is safe.
 
         ``level`` is the user's overall level; ``area_levels`` their own level for some body
         areas (from "Too easy" and "Too hard"), which wins for the stretches working them.
@@ -68,7 +79,7 @@ class StretchPicker:
         recent = set(recent_ids[:RECENT_WINDOW])
         unwanted = set(stopped_ids) | set(exclude)
         levels = frozenset((area_levels or {}).items())
-        for tier in self._tiers_for(forbidden, frozenset(focus_areas), level, levels):
+        for tier in self._tiers_for(forbidden, cannot, frozenset(focus_areas), level, levels):
             allowed = [s for s in tier if s.id not in unwanted] if unwanted else list(tier)
             fresh = [s for s in allowed if s.id not in recent]
             if fresh or allowed:
@@ -76,6 +87,7 @@ class StretchPicker:
         if exclude:
             return self.pick(
                 forbidden=forbidden,
+                cannot=cannot,
                 focus_areas=focus_areas,
                 level=level,
                 area_levels=area_levels,
@@ -84,23 +96,29 @@ class StretchPicker:
                 rng=rng,
             )
         # Only reachable with movements beyond the precautions' or with every safe stretch
-        # stopped: the constructor checked that some stretch survives every precaution.
+        # stopped: the constructor checked that some stretch survives every precaution and
+        # every "cannot" at once.
         raise NothingToPick(f"no stretch avoids {sorted(m.value for m in forbidden)}")
 
     def _tiers_for(
         self,
         forbidden: frozenset[Movement],
+        cannot: frozenset[Need],
         focus: frozenset[str],
         level: int,
         area_levels: frozenset[tuple[str, int]],
     ) -> tuple[tuple[Stretch, ...], ...]:
         """The candidates in order of preference: within each level cap (the user's own for
         the stretch's areas, then each step above), those in focus, then every safe one."""
-        key = (forbidden, focus, level, area_levels)
+        key = (forbidden, cannot, focus, level, area_levels)
         if key not in self._tiers:
             if len(self._tiers) >= MAX_CACHED_TIERS:
                 self._tiers.clear()
-            safe = tuple(s for s in self._stretches if is_allowed(s.movements, forbidden))
+            safe = tuple(
+                s
+                for s in self._stretches
+                if is_allowed(s.movements, forbidden) and not s.needs & cannot
+            )
             levels = dict(area_levels)
             own = {s.id: level_for(s, levels, max(level, 1)) for s in safe}
             tiers: list[tuple[Stretch, ...]] = []

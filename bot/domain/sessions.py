@@ -8,12 +8,20 @@ added or taken so the whole lasts about six to eight minutes.
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.catalog.routines import Routine
-from bot.catalog.stretches import PLACES, Movement, Position, Role, Stretch, StretchLibrary
-from bot.domain.picking import StretchPicker
+from bot.catalog.stretches import (
+    PLACES,
+    Movement,
+    Need,
+    Position,
+    Role,
+    Stretch,
+    StretchLibrary,
+)
+from bot.domain.picking import NothingToPick, StretchPicker
 from bot.domain.precautions import is_allowed
 from bot.domain.timer import CHANGE_SECONDS, holds_for, timer_seconds
 
@@ -87,26 +95,32 @@ class SessionComposer:
         self._library = library
         stretches = library.all()
         self._pickers = {
-            role: StretchPicker([s for s in stretches if s.role is role]) for role in Role
+            role: StretchPicker([s for s in stretches if s.role is role], for_everyone=False)
+            for role in Role
         }
 
     def compose(
         self,
         *,
         forbidden: frozenset[Movement],
+        cannot: frozenset[Need] = frozenset(),
         focus_areas: Collection[str] = (),
         level: int = 1,
+        area_levels: Mapping[str, int] | None = None,
         recent_ids: Sequence[str] = (),
+        stopped_ids: Collection[str] = (),
         rng: random.Random | None = None,
     ) -> tuple[SessionStep, ...]:
-        """A warm-up, three stretches and a hip-strength move the user's safety answers
-        allow, near their level, in their focus, not done lately; fitted to 6-8 minutes
-        (a step that makes it too long is swapped for another)."""
+        """A warm-up, three stretches and a hip-strength move the user's safety answers and
+        abilities allow, near their level (per area), in their focus, not done lately, none
+        they stopped because it hurt; fitted to 6-8 minutes (a step that makes it too long is
+        swapped for another). A role with nothing left for them is left out."""
         rng = rng or random.Random()
+        user = _ForUser(forbidden, cannot, level, area_levels or {}, recent_ids, stopped_ids)
         avoid: set[str] = set()
         best: tuple[SessionStep, ...] | None = None
         for _ in range(ATTEMPTS):
-            steps = self._pick_steps(forbidden, focus_areas, level, recent_ids, rng, avoid)
+            steps = self._pick_steps(user, focus_areas, rng, avoid)
             seconds = session_seconds(steps)
             if best is None or _distance(seconds) < _distance(session_seconds(best)):
                 best = steps
@@ -119,38 +133,58 @@ class SessionComposer:
 
     def _pick_steps(
         self,
-        forbidden: frozenset[Movement],
+        user: _ForUser,
         focus_areas: Collection[str],
-        level: int,
-        recent_ids: Sequence[str],
         rng: random.Random,
         avoid: set[str],
     ) -> tuple[SessionStep, ...]:
         chosen: list[Stretch] = []
 
-        def pick(role: Role, focus: Collection[str]) -> Stretch:
-            stretch = self._pickers[role].pick(
-                forbidden=forbidden,
-                focus_areas=focus,
-                level=level,
-                recent_ids=recent_ids,
-                rng=rng,
-                exclude={s.id for s in chosen} | avoid,
-            )
+        def pick(role: Role, focus: Collection[str]) -> list[Stretch]:
+            try:
+                stretch = self._pickers[role].pick(
+                    forbidden=user.forbidden,
+                    cannot=user.cannot,
+                    focus_areas=focus,
+                    level=user.level,
+                    area_levels=user.area_levels,
+                    recent_ids=user.recent_ids,
+                    stopped_ids=user.stopped_ids,
+                    rng=rng,
+                    exclude={s.id for s in chosen} | avoid,
+                )
+            except NothingToPick:  # every one of this role is unsafe or stopped for them
+                return []
             chosen.append(stretch)
-            return stretch
+            return [stretch]
 
         warm_up = pick(Role.WARM_UP, ())
-        stretches = [pick(Role.STRETCH, focus_areas) for _ in range(STRETCHES_PER_SESSION)]
+        stretches = [
+            s for _ in range(STRETCHES_PER_SESSION) for s in pick(Role.STRETCH, focus_areas)
+        ]
         strength = pick(Role.HIP_STRENGTH, ())
-        return fit_to_time([warm_up, *by_position(stretches), strength])
+        return fit_to_time([*warm_up, *by_position(stretches), *strength])
 
     def routine(
-        self, routine: Routine, forbidden: frozenset[Movement], rng: random.Random | None = None
+        self,
+        routine: Routine,
+        forbidden: frozenset[Movement],
+        rng: random.Random | None = None,
+        *,
+        cannot: frozenset[Need] = frozenset(),
+        stopped_ids: Collection[str] = (),
     ) -> tuple[tuple[SessionStep, ...], int]:
-        """A named routine fitted to time, each step the user's safety answers rule out
-        replaced by the closest safe one (same role, same place, a shared area, no harder);
-        and how many were replaced."""
+        """A named routine fitted to time, each step the user's safety answers or abilities
+        rule out, or that they stopped because it hurt, replaced by the closest suitable one
+        (same role, same place, a shared area, no harder); and how many were replaced."""
+
+        def suits(stretch: Stretch) -> bool:
+            return (
+                is_allowed(stretch.movements, forbidden)
+                and not stretch.needs & cannot
+                and stretch.id not in stopped_ids
+            )
+
         rng = rng or random.Random()
         steps: list[Stretch] = []
         replaced = 0
@@ -158,10 +192,10 @@ class SessionComposer:
             stretch = self._library.get(step_id)
             if stretch is None:  # the loader checked the ids; a library swapped under us
                 continue
-            if not is_allowed(stretch.movements, forbidden):
+            if not suits(stretch):
                 replaced += 1
                 taken = {s.id for s in steps} | set(routine.steps)
-                stretch = self._closest_safe(stretch, forbidden, taken, rng)
+                stretch = self._closest_safe(stretch, suits, taken, rng)
             if stretch is not None:
                 steps.append(stretch)
         return fit_to_time(steps), replaced
@@ -169,7 +203,7 @@ class SessionComposer:
     def _closest_safe(
         self,
         original: Stretch,
-        forbidden: frozenset[Movement],
+        suits: Callable[[Stretch], bool],
         taken: Collection[str],
         rng: random.Random,
     ) -> Stretch | None:
@@ -177,7 +211,7 @@ class SessionComposer:
         candidates = [
             s
             for s in self._library.all()
-            if s.role is original.role and s.id not in taken and is_allowed(s.movements, forbidden)
+            if s.role is original.role and s.id not in taken and suits(s)
         ]
         if not candidates:
             return None
@@ -190,6 +224,18 @@ class SessionComposer:
                 s.level > original.level,
             ),
         )
+
+
+@dataclass(frozen=True)
+class _ForUser:
+    """What a "for me" session is picked for: the user's filters, as the picker takes them."""
+
+    forbidden: frozenset[Movement]
+    cannot: frozenset[Need]
+    level: int
+    area_levels: Mapping[str, int]
+    recent_ids: Sequence[str]
+    stopped_ids: Collection[str]
 
 
 def _distance(seconds: int) -> int:

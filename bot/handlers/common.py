@@ -48,14 +48,23 @@ def local_emergency(update: Update, context: LimberContext) -> EmergencyNumber |
 
 
 async def reply(
-    update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None
+    update: Update,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+    *,
+    effect: str | None = None,
 ) -> Message | None:
-    """Send a message to the chat the update came from."""
+    """Send a message to the chat the update came from (``effect``: a message effect id,
+    which Telegram shows in private chats only, and all of Limber's chats are private)."""
     chat = update.effective_chat
     if chat is None:
         return None
     return await chat.send_message(
-        text, parse_mode=ParseMode.HTML, reply_markup=keyboard, link_preview_options=NO_PREVIEW
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard,
+        link_preview_options=NO_PREVIEW,
+        message_effect_id=effect,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler
 
 from bot.catalog.stretches import Stretch
@@ -22,16 +22,26 @@ from bot.usecases import feedback
 
 
 async def ask_feedback(
-    update: Update, context: LimberContext, stretch_ids: Sequence[str], *, lead: str | None = None
+    update: Update,
+    context: LimberContext,
+    stretch_ids: Sequence[str],
+    *,
+    lead: str | None = None,
+    more: InlineKeyboardMarkup | None = None,
+    effect: str | None = None,
 ) -> None:
     """Ask "How did that feel?" about what the user just did: one stretch id, or a session's
-    stretch ids in the order done. ``lead`` (HTML) goes above the question, e.g. "Nice work"."""
+    stretch ids in the order done. ``lead`` (HTML) goes above the question, e.g. "Nice work";
+    ``more`` adds its buttons below the answers; ``effect`` is a message effect id."""
     t, svc = context.t, context.services
     library = [stretch.id for stretch in svc.stretches.all()]
     asked = svc.clock.now().replace(microsecond=0)
     question = text(t, screens.HOW_DID_IT_FEEL)
     body = f"{lead}\n\n{question}" if lead else question
-    await reply(update, body, screens.feedback_keyboard(t, list(stretch_ids), asked, library))
+    keyboard = screens.feedback_keyboard(t, list(stretch_ids), asked, library)
+    if more is not None:
+        keyboard = InlineKeyboardMarkup([*keyboard.inline_keyboard, *more.inline_keyboard])
+    await reply(update, body, keyboard, effect=effect)
 
 
 def _named(context: LimberContext, stretch_ids: Sequence[str]) -> list[Stretch]:

@@ -13,6 +13,7 @@ from telegram.ext import Application, CommandHandler
 from bot.catalog.stretches import Stretch
 from bot.handlers.common import StaleButton, answer_quietly, drop_keyboard, reply, routed
 from bot.handlers.context import LimberContext
+from bot.handlers.feedback import ask_feedback
 from bot.handlers.stretch import send_illustration
 from bot.render.callbacks import Action, Callback
 from bot.render.guided import (
@@ -130,8 +131,8 @@ async def stop(
 
 
 async def _show_end(update: Update, context: LimberContext, ended: guided.SessionEnded) -> None:
-    """The session's summary. What comes after (another session; a question about how it
-    felt) hangs off this message's keyboard."""
+    """The session's summary, with "How did that feel?" about what was done (which adapts
+    levels and holds) and the offer of another session."""
     t = context.t
     summary = render_session_end(
         t,
@@ -141,7 +142,12 @@ async def _show_end(update: Update, context: LimberContext, ended: guided.Sessio
         stopped=ended.stopped,
         streak=ended.streak,
     )
-    await reply(update, summary, session_end_keyboard(t))
+    if ended.done_ids:
+        await ask_feedback(
+            update, context, ended.done_ids, lead=summary, more=session_end_keyboard(t)
+        )
+    else:
+        await reply(update, summary, session_end_keyboard(t))
 
 
 async def session_timer(

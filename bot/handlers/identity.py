@@ -13,7 +13,9 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
+from bot.domain.account import Account
 from bot.domain.buttons import predates_account
+from bot.domain.onboarding import current_step
 from bot.handlers.common import answer_quietly
 from bot.handlers.context import LimberContext
 from bot.render.callbacks import Action, decode
@@ -22,18 +24,40 @@ from bot.render.texts import NO_ACCOUNT_BUTTON
 from bot.usecases import accounts
 
 IDENTITY_GROUP = -10
+
+
+def in_onboarding(account: Account) -> bool:
+    return current_step(account.onboarding_step) is not None
+
+
 NEVER_CREATE = frozenset({"mydata", "forget"})
+# Commands that answer the waiting screen themselves ("/timezone Berlin" for a time waiting
+# for its zone): the wait, and the time it holds, stay.
+KEEP_WAITING = frozenset({"time", "timezone"})
 SAFETY_NET = frozenset(
     {Action.REDFLAGS_START, Action.REDFLAGS_ANSWER, Action.REDFLAGS_BACK, Action.REDFLAGS_STOP}
 )
+
+
+def _command(text: str) -> str:
+    return text[1:].split(maxsplit=1)[0].partition("@")[0].lower() if len(text) > 1 else ""
 
 
 def _creates_account(message: Message) -> bool:
     text = message.text or ""
     if not text.startswith("/"):
         return True
-    command = text[1:].split(maxsplit=1)[0].partition("@")[0].lower() if len(text) > 1 else ""
-    return command not in NEVER_CREATE
+    return _command(text) not in NEVER_CREATE
+
+
+def _moves_on(message: Message, account: Account | None) -> bool:
+    """A command while a time or zone screen waited for a typed reply: the user moved on, so
+    later text is not taken for a time. Onboarding keeps its place (and a time waiting for
+    its zone) whatever is typed in between."""
+    if account is None or account.awaiting_reply is None or in_onboarding(account):
+        return False
+    typed = message.text or ""
+    return typed.startswith("/") and _command(typed) not in KEEP_WAITING
 
 
 def _speak_their_language(context: LimberContext) -> None:
@@ -53,6 +77,8 @@ async def resolve(update: Update, context: LimberContext) -> None:
             context.account = await accounts.first_contact(svc, sender.id, sender.language_code)
         else:
             context.account = await accounts.find(svc, sender.id)
+        if message is not None and _moves_on(message, context.account):
+            context.account = await accounts.await_reply(svc, sender.id, None)
         _speak_their_language(context)
         return
     context.account = await accounts.find(svc, sender.id)

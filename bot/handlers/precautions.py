@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, Update
 from telegram.ext import Application
 
+from bot.handlers import onboarding
 from bot.handlers.common import StaleButton, answer_quietly, routed, show
 from bot.handlers.context import LimberContext
 from bot.handlers.stretch import send_stretch
@@ -62,7 +63,10 @@ async def answer(
     await answer_quietly(query)
     unasked = after.next_unasked()
     if unasked is not None:
-        await show(query, *render_question(context.t, unasked, after, Origin.FIRST_RUN))
+        await show(query, *render_question(context.t, unasked, after, press.origin))
+        return
+    if press.origin is Origin.ONBOARDING:
+        await onboarding.show_step(update, context, query)
         return
     await show(query, render_first_run_done(context.t, after), None)
     if not before.complete:  # a second press on an answered question sends nothing more

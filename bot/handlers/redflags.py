@@ -45,6 +45,7 @@ from bot.render.redflags import (
     render_timed_out,
 )
 from bot.render.redflags_buttons import question_keyboard
+from bot.render.texts import next_step_keyboard
 from bot.usecases import safety
 
 ASKING = 0
@@ -119,7 +120,11 @@ async def _finish(update: Update, context: LimberContext, outcome: Outcome, chec
     t = context.t
     notes = render_outcome_notes(t, outcome, recorded)
     emergency = local_emergency(update, context)
-    await reply(update, render_outcome(t, context.content.redflags, outcome, emergency, notes))
+    # All clear: on to a stretch. Where care is advised, the advice is the next step.
+    onward = None if outcome.places_hold else next_step_keyboard(t)
+    await reply(
+        update, render_outcome(t, context.content.redflags, outcome, emergency, notes), onward
+    )
     try:
         await query.delete_message()
     except BadRequest:  # too old to delete, or gone already: at least take the buttons off
@@ -139,7 +144,7 @@ async def on_stop(update: Update, context: LimberContext) -> int:
     query = update.callback_query
     if query is not None:
         await answer_quietly(query)
-        await show(query, text(context.t, STOPPED), None)
+        await show(query, text(context.t, STOPPED), next_step_keyboard(context.t, check_again=True))
         if context.chat_data is not None:
             context.chat_data.pop(MESSAGE_KEY, None)
     return ConversationHandler.END
@@ -148,7 +153,7 @@ async def on_stop(update: Update, context: LimberContext) -> int:
 async def on_cancel(update: Update, context: LimberContext) -> int:
     chat_id = update.effective_chat.id if update.effective_chat else None
     await _close_question(context, chat_id, text(context.t, STOPPED))
-    await reply(update, text(context.t, STOPPED))
+    await reply(update, text(context.t, STOPPED), next_step_keyboard(context.t, check_again=True))
     return ConversationHandler.END
 
 
@@ -180,6 +185,10 @@ def register(application: Application, idle_seconds: float) -> None:  # type: ig
     stop = CallbackQueryHandler(on_stop, pattern=pattern(Action.REDFLAGS_STOP))
     start_button = CallbackQueryHandler(start_check, pattern=pattern(Action.REDFLAGS_START))
     command = CommandHandler("redflags", start_check)
+    # The deep link t.me/<bot>?start=redflags opens the check too.
+    deep_link = CommandHandler(
+        "start", start_check, filters=filters.Regex(r"^/start(?:@\w+)?\s+redflags\s*$")
+    )
     typed = MessageHandler(
         filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED & filters.TEXT & ~filters.COMMAND,
         on_text_during_check,
@@ -189,6 +198,7 @@ def register(application: Application, idle_seconds: float) -> None:  # type: ig
         answers,  # type: ignore[list-item]
         stop,  # type: ignore[list-item]
         command,  # type: ignore[list-item]
+        deep_link,  # type: ignore[list-item]
         start_button,  # type: ignore[list-item]
     ]
     # PTB warns that per_message=False does not track buttons per message; that is intended:

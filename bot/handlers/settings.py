@@ -1,18 +1,22 @@
-"""/settings, /time, /timezone, /focus, /pause, /resume, a shared location, and the buttons."""
+"""/settings, /focus, /pause, /resume and the settings buttons (the time and the zone are
+``handlers.reminder_time``)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import time
 
 from telegram import CallbackQuery, Update
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CommandHandler
 
 from bot.catalog.stretches import Area
 from bot.domain.account import Account
-from bot.domain.timeparse import parse_time
-from bot.domain.timezones import REGION_ZONES, is_valid_zone, resolve_timezone
-from bot.handlers.common import StaleButton, answer_quietly, command_argument, reply, routed, show
+from bot.handlers.common import (
+    StaleButton,
+    answer_quietly,
+    reply,
+    routed,
+    show,
+)
 from bot.handlers.context import LimberContext
 from bot.render import settings as screens
 from bot.render.callbacks import Action, Callback
@@ -29,53 +33,8 @@ async def settings_command(update: Update, context: LimberContext) -> None:
     await reply(update, *_settings_screen(context, context.require_account()))
 
 
-async def time_command(update: Update, context: LimberContext) -> None:
-    text = command_argument(update)
-    if not text:
-        await reply(update, *screens.time_screen(context.t))
-        return
-    value = parse_time(text)
-    if value is None:
-        await reply(update, screens.render_time_invalid(context.t, text))
-        return
-    account = await accounts.set_time(context.services, context.require_account().user_id, value)
-    if account is not None:
-        await reply(update, screens.render_time_saved(context.t, value))
-        await reply(update, *_settings_screen(context, account))
-
-
-async def timezone_command(update: Update, context: LimberContext) -> None:
-    text = command_argument(update)
-    if not text:
-        await reply(update, *screens.zone_screen(context.t))
-        return
-    match = resolve_timezone(text)
-    if match.zone is None:
-        await reply(
-            update,
-            screens.render_zone_unknown(context.t, text, bool(match.suggestions)),
-            (
-                screens.zone_suggestions_keyboard(context.t, match.suggestions)
-                if match.suggestions
-                else None
-            ),
-        )
-        return
-    user_id = context.require_account().user_id
-    account = await accounts.set_timezone(context.services, user_id, match.zone)
-    if account is not None:
-        await reply(update, screens.render_zone_saved(context.t, match.zone, match.from_offset))
-        await reply(update, *_settings_screen(context, account))
-
-
 async def focus_command(update: Update, context: LimberContext) -> None:
     await reply(update, *screens.focus_screen(context.t, context.require_account()))
-
-
-async def location_received(update: Update, context: LimberContext) -> None:
-    await reply(
-        update, text(context.t, screens.LOCATION_HINT), screens.zone_menu_keyboard(context.t)
-    )
 
 
 async def pause_command(update: Update, context: LimberContext) -> None:
@@ -93,21 +52,12 @@ async def resume_command(update: Update, context: LimberContext) -> None:
 # -- buttons: menus navigate in place; a change answers "Saved" and shows where it leads ------
 
 
-async def open_time_menu(
-    update: Update, context: LimberContext, query: CallbackQuery, _callback: Callback
-) -> None:
-    await answer_quietly(query)
-    await reply(update, *screens.time_screen(context.t))  # from the start screen: a new message
-
-
 async def open_menu(
     update: Update, context: LimberContext, query: CallbackQuery, callback: Callback
 ) -> None:
     account, t = context.require_account(), context.t
     menus: dict[Action, Callable[[], screens.Screen]] = {
         Action.SETTINGS: lambda: _settings_screen(context, account),
-        Action.TIME_MENU: lambda: screens.time_screen(t),
-        Action.ZONE_MENU: lambda: screens.zone_screen(t),
         Action.PAUSE_MENU: lambda: screens.pause_screen(t),
         Action.DAYS_MENU: lambda: screens.days_screen(t, account),
         Action.FOCUS_MENU: lambda: screens.focus_screen(t, account),
@@ -138,28 +88,7 @@ async def choose_language(
     await show(query, *_settings_screen(context, account))
 
 
-async def open_region(
-    update: Update, context: LimberContext, query: CallbackQuery, callback: Callback
-) -> None:
-    region = callback.arg() or ""
-    if region not in REGION_ZONES:
-        raise StaleButton
-    await answer_quietly(query)
-    t = context.t
-    await show(query, screens.render_zone_menu(t), screens.zone_region_keyboard(t, region))
-
-
 AREAS = frozenset(area.value for area in Area)
-
-
-async def _set_time(svc: Services, user_id: int, hhmm: str) -> Account | None:
-    return await accounts.set_time(svc, user_id, time(int(hhmm[:2]), int(hhmm[2:])))
-
-
-async def _set_zone(svc: Services, user_id: int, zone: str) -> Account | None:
-    if not is_valid_zone(zone):
-        raise StaleButton
-    return await accounts.set_timezone(svc, user_id, zone)
 
 
 async def _toggle_day(svc: Services, user_id: int, weekday: str) -> Account | None:
@@ -187,8 +116,6 @@ async def _resume(svc: Services, user_id: int, _arg: str) -> Account | None:
 
 # Each settings button's change (its argument's shape was checked by the codec).
 CHANGES: dict[Action, Callable[[Services, int, str], Awaitable[Account | None]]] = {
-    Action.SET_TIME: _set_time,
-    Action.SET_ZONE: _set_zone,
     Action.TOGGLE_DAY: _toggle_day,
     Action.DAYS_PRESET: _set_days,
     Action.TOGGLE_FOCUS: _toggle_focus,
@@ -218,21 +145,13 @@ async def change_setting(
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("settings", settings_command))
-    application.add_handler(CommandHandler("time", time_command))
-    application.add_handler(CommandHandler("timezone", timezone_command))
     application.add_handler(CommandHandler("focus", focus_command))
-    application.add_handler(MessageHandler(filters.LOCATION, location_received))
     application.add_handler(CommandHandler("pause", pause_command))
     application.add_handler(CommandHandler("resume", resume_command))
-    menus = (
-        Action.SETTINGS, Action.TIME_MENU, Action.ZONE_MENU, Action.PAUSE_MENU,
-        Action.DAYS_MENU, Action.FOCUS_MENU,
-    )  # fmt: skip
+    menus = (Action.SETTINGS, Action.PAUSE_MENU, Action.DAYS_MENU, Action.FOCUS_MENU)
     application.add_handler(
         routed(
             {
-                Action.SET_REMINDER: open_time_menu,
-                Action.ZONE_REGION: open_region,
                 Action.LANGUAGE_MENU: open_languages,
                 Action.SET_LANGUAGE: choose_language,
                 **dict.fromkeys(menus, open_menu),

@@ -4,13 +4,15 @@ and resuming after a safety hold)."""
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 
 from telegram import CallbackQuery, InputFile, Message, Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatAction, ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CommandHandler
 
 from bot.catalog.stretches import Stretch
+from bot.domain.activity import celebrates
 from bot.handlers.common import StaleButton, answer_quietly, drop_keyboard, reply, routed
 from bot.handlers.context import LimberContext
 from bot.handlers.feedback import ask_feedback
@@ -21,6 +23,7 @@ from bot.render.illustrations import MediaKind
 from bot.render.precautions import Origin, render_question, render_variant_withheld
 from bot.render.redflags_buttons import resume_after_hold_keyboard
 from bot.render.stretch_card import (
+    CONFETTI_EFFECT,
     LOGGED,
     ON_HOLD,
     RESUMED,
@@ -30,6 +33,7 @@ from bot.render.stretch_card import (
     render_stretch_card,
     render_variant,
     stretch_card_keyboard,
+    variant_keyboard,
 )
 from bot.usecases import practice
 
@@ -48,7 +52,7 @@ async def send_stretch(update: Update, context: LimberContext) -> None:
         stretch = _in_their_language(context, offer.stretch.id) or offer.stretch
         await send_illustration(update, context, stretch)
         card = render_stretch_card(t, stretch, hold_seconds=offer.hold_seconds)
-        await reply(update, card, stretch_card_keyboard(t, stretch))
+        await reply(update, card, stretch_card_keyboard(t, stretch, offer.hold_seconds))
     elif isinstance(offer, practice.NothingLeft):
         await reply(update, text(t, NOTHING_LEFT))
 
@@ -66,8 +70,12 @@ async def send_illustration(update: Update, context: LimberContext, stretch: Str
             return await chat.send_animation(media, caption=caption, parse_mode=ParseMode.HTML)
         return await chat.send_photo(media, caption=caption, parse_mode=ParseMode.HTML)
 
+    async def show_progress() -> None:
+        with suppress(TelegramError):  # only a courtesy
+            await chat.send_action(ChatAction.UPLOAD_PHOTO)
+
     try:
-        await context.bot_data.illustrations.send(stretch, send)
+        await context.bot_data.illustrations.send(stretch, send, show_progress)
     except Forbidden:
         raise
     except TelegramError as error:
@@ -116,7 +124,12 @@ async def done(
     await answer_quietly(query, text(context.t, LOGGED))
     await drop_keyboard(query)
     if streak is not None:
-        await ask_feedback(update, context, [stretch.id], lead=render_done(context.t, streak))
+        has_reminder = context.require_account().has_daily_reminder
+        done_text, remind = render_done(context.t, streak, has_reminder=has_reminder)
+        effect = CONFETTI_EFFECT if celebrates(streak) else None
+        await ask_feedback(
+            update, context, [stretch.id], lead=done_text, more=remind, effect=effect
+        )
 
 
 async def easier_or_harder(
@@ -137,7 +150,7 @@ async def easier_or_harder(
             if result.allowed
             else render_variant_withheld(t, stretch, easier=easier, answers=result.answers)
         )
-        await reply(update, shown + render_level_note(t, easier))
+        await reply(update, shown + render_level_note(t, easier), variant_keyboard(t, stretch))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -79,6 +79,12 @@ class Action(StrEnum):
     SESSION_NEXT = "gn"
     SESSION_SKIP = "gk"
     SESSION_STOP = "gx"
+    # Onboarding (a new user's /start) and the Done message
+    ONBOARD_FOCUS = "of"
+    ONBOARD_LEVEL = "ol"
+    ONBOARD_NEED = "oc"
+    ONBOARD_NEXT = "on"
+    REMIND_HERE = "rh"
 
 
 ArgCheck = Callable[[str], bool]
@@ -178,8 +184,8 @@ ARG_SPECS: dict[Action, ArgSpec] = {
     Action.FORGET_CANCEL: NO_ARGS,
     Action.SAFETY_MENU: NO_ARGS,
     Action.SAFETY_QUESTION: ArgSpec((WORD,)),
-    # (precaution, answer: yes/no/skip, where it was asked: first run/settings)
-    Action.SAFETY_ANSWER: ArgSpec((WORD, _one_of("y", "n", "s"), _one_of("f", "s"))),
+    # (precaution, answer: yes/no/skip, where it was asked: first run/settings/onboarding)
+    Action.SAFETY_ANSWER: ArgSpec((WORD, _one_of("y", "n", "s"), _one_of("f", "s", "o"))),
     Action.STRETCH_NOW: NO_ARGS,
     Action.SET_REMINDER: NO_ARGS,
     Action.FEEL: ArgSpec((STRETCH_ID, STAMP, FEELING)),
@@ -199,6 +205,11 @@ ARG_SPECS: dict[Action, ArgSpec] = {
     Action.SESSION_NEXT: ArgSpec((SESSION_TOKEN, STEP_INDEX)),
     Action.SESSION_SKIP: ArgSpec((SESSION_TOKEN, STEP_INDEX)),
     Action.SESSION_STOP: ArgSpec((SESSION_TOKEN,)),
+    Action.ONBOARD_FOCUS: ArgSpec((WORD,)),
+    Action.ONBOARD_LEVEL: ArgSpec((_number(1, 3),)),
+    Action.ONBOARD_NEED: ArgSpec((WORD,)),
+    Action.ONBOARD_NEXT: ArgSpec((_number(1, 6),)),
+    Action.REMIND_HERE: NO_ARGS,
 }
 
 

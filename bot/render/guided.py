@@ -14,7 +14,7 @@ from bot.domain.sessions import SessionStep
 from bot.domain.timer import GET_READY_SECONDS, Cue, Phase, TimerEvent
 from bot.render.callbacks import Action, encode
 from bot.render.i18n import N_, Translator
-from bot.render.stretch_card import render_done, render_stretch_card, timer_button
+from bot.render.stretch_card import render_nice_work, render_stretch_card, timer_button
 
 FOR_ME = "me"
 
@@ -137,7 +137,7 @@ def render_session_end(
         )
         if skipped:
             head += " " + t.ngettext("{n} skipped.", "{n} skipped.", skipped).format(n=skipped)
-    return head + "\n" + render_done(t, streak or 1)
+    return head + "\n" + render_nice_work(t, streak or 1)
 
 
 def session_end_keyboard(t: Translator) -> InlineKeyboardMarkup:

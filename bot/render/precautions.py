@@ -10,6 +10,7 @@ from babel.lists import format_list
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.stretches import Movement, Stretch
+from bot.domain.onboarding import VISIBLE_STEPS, Step, step_number
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers, forbidden_movements
 from bot.render.callbacks import Action, Callback, encode
 from bot.render.i18n import ENGLISH, N_, Translator
@@ -72,10 +73,12 @@ ANSWER_SAVED = N_("Saved ✅")
 
 
 class Origin(StrEnum):
-    """Where an answer button was shown: before a first stretch, or in /settings."""
+    """Where an answer button was shown: before a first stretch, in /settings, or in a new
+    user's onboarding."""
 
     FIRST_RUN = "f"
     SETTINGS = "s"
+    ONBOARDING = "o"
 
 
 ANSWER_CODES = {Answer.YES: "y", Answer.NO: "n", Answer.SKIPPED: "s"}
@@ -167,6 +170,19 @@ def render_question(
                 "Your answers only decide which stretches I leave out, and you can change them any "
                 "time in /settings. Not sure, or rather not say? Tap <b>Skip</b> and I'll leave "
                 "those stretches out to be safe."
+            )
+        )
+        return f"{intro}\n\n{question}", InlineKeyboardMarkup([answers_row])
+    if origin is Origin.ONBOARDING:
+        step = t.gettext("<i>Step {n} of {total}</i>").format(
+            n=step_number(Step.SAFETY), total=VISIBLE_STEPS
+        )
+        intro = (
+            step
+            + "\n"
+            + t.gettext(
+                "🛡 <b>Safety first.</b> Your answers only decide which stretches I leave out; "
+                "<b>Skip</b> leaves them out to be safe."
             )
         )
         return f"{intro}\n\n{question}", InlineKeyboardMarkup([answers_row])

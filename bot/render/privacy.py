@@ -11,11 +11,13 @@ from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.stretches import Area
+from bot.domain.abilities import cannot_of
 from bot.domain.precautions import PrecautionAnswers
 from bot.domain.timeparse import format_time
 from bot.render.callbacks import Action, encode
 from bot.render.dates import describe_days
 from bot.render.i18n import N_, Translator
+from bot.render.onboarding import NEED_LABELS
 from bot.render.precautions import describe_answers, exported_answers
 from bot.render.settings import AREA_LABELS
 
@@ -89,6 +91,9 @@ def render_data_summary(t: Translator, export: dict[str, list[dict[str, Any]]]) 
         t.gettext("• Stretch safety answers: {answers}").format(
             answers=escape(describe_answers(t, _precautions(user)))
         ),
+        t.gettext("• Left out because you can't or haven't got it: {needs}").format(
+            needs=escape(describe_cannot(t, int(user.get("cannot") or 0)))
+        ),
         t.gettext("• Language: {language}").format(language=escape(str(user["language"] or "-"))),
         t.gettext("• Paused: {paused}; active: {active}").format(
             paused=_yes_no(t, user["paused"]), active=_yes_no(t, user["active"])
@@ -139,6 +144,12 @@ def _in_progress(t: Translator, export: dict[str, list[dict[str, Any]]]) -> list
     return lines
 
 
+def describe_cannot(t: Translator, code: int) -> str:
+    cannot = cannot_of(code)
+    chosen = [t.gettext(label) for need, label in NEED_LABELS.items() if need in cannot]
+    return ", ".join(chosen) if chosen else t.gettext("nothing")
+
+
 def _precautions(user: dict[str, Any]) -> PrecautionAnswers:
     return PrecautionAnswers.stored(int(user.get("precaution_answers") or 0))
 
@@ -148,7 +159,11 @@ def export_file_bytes(export: dict[str, list[dict[str, Any]]]) -> bytes:
     readable = {
         **export,
         "users": [
-            {**user, "precaution_answers": exported_answers(_precautions(user))}
+            {
+                **user,
+                "precaution_answers": exported_answers(_precautions(user)),
+                "cannot": sorted(need.value for need in cannot_of(int(user.get("cannot") or 0))),
+            }
             for user in export.get("users", [])
         ],
     }

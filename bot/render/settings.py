@@ -23,8 +23,11 @@ from bot.render.dates import day_names, describe_days, describe_next
 from bot.render.i18n import N_, Translator
 from bot.render.precautions import summarize_answers
 
-COMMON_TIMES = ("06:30", "07:00", "07:30", "08:00", "12:00", "12:30", "17:30", "18:00", "19:00",
-                "20:00", "21:00", "22:00")  # fmt: skip
+# The waking day: half hours in the early morning, when most reminders go, then every hour to
+# 22:00 (anything else can be typed).
+COMMON_TIMES = ("06:00", "06:30", "07:00", "07:30", "08:00", "08:30", "09:00", "10:00", "11:00",
+                "12:00", "13:00", "14:00", "15:00", "16:00", "17:00", "18:00", "19:00", "20:00",
+                "21:00", "22:00")  # fmt: skip
 PAUSE_DAYS = (1, 3, 7)
 TIME_EXAMPLES = "07:30, 7:30, 7.30, 0730, 7pm, 7:30 am, 19h"
 
@@ -148,6 +151,7 @@ def settings_keyboard(
                 _button(t.gettext("🛡 Stretch safety"), Action.SAFETY_MENU),
             ],
             [_button(t.gettext("🌐 Language"), Action.LANGUAGE_MENU)],
+            [_button(t.gettext("🧘 Stretch now"), Action.STRETCH_NOW)],
         ]
     )
 
@@ -161,20 +165,23 @@ def render_time_menu(t: Translator) -> str:
         t.gettext("<b>When should I remind you?</b>")
         + "\n"
         + t.gettext(
-            "Pick a time, or send it like <code>/time 07:45</code> (I understand {examples})."
+            "Pick a time, or just type it, like <code>7:45</code> (I understand {examples})."
         ).format(examples=escape(TIME_EXAMPLES))
     )
 
 
-def time_menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    rows = [
+def time_grid(t: Translator) -> list[list[InlineKeyboardButton]]:
+    return [
         [
             _button(label, Action.SET_TIME, label.replace(":", ""))
             for label in COMMON_TIMES[i : i + 4]
         ]
         for i in range(0, len(COMMON_TIMES), 4)
     ]
-    return InlineKeyboardMarkup([*rows, back_row(t)])
+
+
+def time_menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([*time_grid(t), back_row(t)])
 
 
 def render_days_menu(t: Translator, days: int) -> str:
@@ -204,9 +211,8 @@ def render_zone_menu(t: Translator) -> str:
         t.gettext("<b>Where are you?</b>")
         + "\n"
         + t.gettext(
-            "Pick a region, or send your timezone or city, like "
-            "<code>/timezone Europe/Berlin</code>, <code>/timezone London</code> or "
-            "<code>/timezone UTC+05:30</code>."
+            "Pick a region, or just type your city or timezone, like <code>London</code>, "
+            "<code>Europe/Berlin</code> or <code>UTC+05:30</code>."
         )
     )
 
@@ -232,11 +238,54 @@ def zone_suggestions_keyboard(t: Translator, zones: tuple[str, ...]) -> InlineKe
     )
 
 
-# Mapping coordinates to a zone offline needs a large polygon database; a region list is enough.
+# Mapping coordinates to a zone exactly needs a large polygon database; the longitude narrows
+# the choice enough for the user to tap their place.
 LOCATION_HINT = N_(
-    "Thanks! I don't keep a map to turn a location into a timezone, and your location is not "
-    "stored. Pick your region below, or send <code>/timezone</code> with your city."
+    "Thanks! Your location is not stored. From it, your timezone is likely one of these: "
+    "tap yours, or type your city."
 )
+
+
+def render_zone_question(t: Translator, pending: time | None) -> str:
+    """Asked before a reminder time is saved while the zone is still the default UTC."""
+    ask = (
+        t.gettext("<b>Where are you?</b> So that {time} is {time} where you are.").format(
+            time=format_time(pending)
+        )
+        if pending is not None
+        else t.gettext("<b>Where are you?</b> So that the reminder comes at your time of day.")
+    )
+    return (
+        ask
+        + "\n"
+        + t.gettext(
+            "Tap your place, type your city, share your location (📎), or simply type the time "
+            "it is for you now (like <code>7:40pm</code>) and I'll work it out."
+        )
+    )
+
+
+def zone_question_keyboard(t: Translator, likely: Sequence[str]) -> InlineKeyboardMarkup:
+    buttons = [_button(zone_label(zone), Action.SET_ZONE, zone) for zone in likely]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    return InlineKeyboardMarkup(
+        [
+            *rows,
+            [_button(t.gettext("🌍 Other region"), Action.ZONE_MENU)],
+            [_button(t.gettext("Keep UTC"), Action.SET_ZONE, "UTC")],
+        ]
+    )
+
+
+def render_zones_at_clock(t: Translator, clock: time, zones: Sequence[str]) -> str:
+    if not zones:
+        return t.gettext(
+            "No timezone shows {clock} right now. Check the time and type it again, or type "
+            "your city."
+        ).format(clock=format_time(clock))
+    return t.gettext("It's {clock} for you: which of these is your timezone?").format(
+        clock=format_time(clock)
+    )
 
 
 def render_pause_menu(t: Translator) -> str:
@@ -322,8 +371,12 @@ def pause_screen(t: Translator) -> Screen:
     return render_pause_menu(t), pause_menu_keyboard(t)
 
 
-def render_time_saved(t: Translator, value: time) -> str:
-    return t.gettext("Saved: daily reminder at <b>{time}</b>.").format(time=format_time(value))
+def render_time_saved(t: Translator, value: time, zone: str | None = None) -> str:
+    if zone is None:
+        return t.gettext("Saved: daily reminder at <b>{time}</b>.").format(time=format_time(value))
+    return t.gettext("Saved: daily reminder at <b>{time}</b>, {zone} time.").format(
+        time=format_time(value), zone=escape(zone_label(zone))
+    )
 
 
 def render_zone_saved(t: Translator, zone: str, from_offset: bool) -> str:

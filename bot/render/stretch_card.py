@@ -143,9 +143,12 @@ def timer_button(t: Translator, seconds: int, data: str) -> InlineKeyboardButton
     )
 
 
-def _timer_row(t: Translator, stretch: Stretch) -> list[list[InlineKeyboardButton]]:
-    """A held stretch's "Start 30 s" (the hold timer); a drill counted in reps has none."""
-    seconds = stretch.hold_seconds or stretch.duration_seconds
+def _timer_row(
+    t: Translator, stretch: Stretch, hold_seconds: int | None = None
+) -> list[list[InlineKeyboardButton]]:
+    """A held stretch's "Start 30 s" (the hold timer; ``hold_seconds``: the user's own hold
+    when it has grown); a drill counted in reps has none."""
+    seconds = hold_seconds or stretch.hold_seconds or stretch.duration_seconds
     if stretch.reps is not None or seconds is None:
         return []
     return [[timer_button(t, seconds, encode(Action.TIMER_START, stretch.id))]]
@@ -181,10 +184,12 @@ def reminder_card_keyboard(t: Translator, stretch: Stretch) -> InlineKeyboardMar
     )
 
 
-def stretch_card_keyboard(t: Translator, stretch: Stretch) -> InlineKeyboardMarkup:
+def stretch_card_keyboard(
+    t: Translator, stretch: Stretch, hold_seconds: int | None = None
+) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            *_timer_row(t, stretch),
+            *_timer_row(t, stretch, hold_seconds),
             _card_buttons(t, stretch),
             [
                 InlineKeyboardButton(
@@ -208,15 +213,46 @@ RESUMED = N_("Glad you've been checked. Reminders are back on; here's a stretch.
 LOGGED = N_("Logged ✅")
 
 
-def render_done(t: Translator, streak: int) -> str:
-    """The congratulation for a finished stretch, with the streak in days."""
+# Telegram's 🎉 message effect (the ids of the free effects are fixed).
+CONFETTI_EFFECT = "5046509860389126442"
+
+
+def render_nice_work(t: Translator, streak: int) -> str:
+    """The congratulation, with the streak in days once there is one."""
     if streak <= 1:
-        return t.gettext("Nice work! ✅ See you tomorrow.")
+        return t.gettext("Nice work! ✅")
     return t.ngettext(
-        "Nice work! ✅ That's {streak} day in a row.",
-        "Nice work! ✅ That's {streak} days in a row.",
+        "Nice work! ✅ That's {streak} day in a row 🔥",
+        "Nice work! ✅ That's {streak} days in a row 🔥",
         streak,
     ).format(streak=streak)
+
+
+def render_done(
+    t: Translator, streak: int, *, has_reminder: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The congratulation for a finished stretch, with the streak in days; without a daily
+    reminder, the offer of one at this time of day."""
+    text = render_nice_work(t, streak)
+    if has_reminder:
+        return text + " " + t.gettext("See you tomorrow."), None
+    offer = t.gettext("Want a stretch every day? I can remind you at this time.")
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("⏰ Remind me daily at this time"),
+                    callback_data=encode(Action.REMIND_HERE),
+                )
+            ]
+        ]
+    )
+    return f"{text}\n{offer}", keyboard
+
+
+def variant_keyboard(t: Translator, stretch: Stretch) -> InlineKeyboardMarkup:
+    """After the easier or harder way: do it, or try another."""
+    return InlineKeyboardMarkup([_card_buttons(t, stretch)])
 
 
 def render_level_note(t: Translator, easier: bool) -> str:

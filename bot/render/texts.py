@@ -38,6 +38,15 @@ COMMANDS: list[tuple[str, str]] = [
 ]
 
 
+# setMyDescription (up to 512 characters) and setMyShortDescription (up to 120), plain text.
+DESCRIPTION = N_(
+    "Limber is a pocket coach for tight hips and a stiff lower back: one short, safe stretch "
+    "when you ask, and a daily reminder at your time. A one-minute start fits it to you. "
+    "Not medical care; free and open source."
+)
+SHORT_DESCRIPTION = N_("Daily hip and lower-back stretches, one minute at a time.")
+
+
 def command_menu(t: Translator) -> list[tuple[str, str]]:
     """The commands with their descriptions in ``t``'s language (Telegram's command menu)."""
     return [(command, t.gettext(description)) for command, description in COMMANDS]
@@ -185,3 +194,24 @@ def render_private_only(t: Translator, bot_username: str) -> str:
 def render_private_only_short(t: Translator) -> str:
     """For a button pressed in a group (a callback answer: plain text, 200 characters)."""
     return t.gettext("Limber works in private chats only: open a chat with me to use it.")
+
+
+def next_step_keyboard(t: Translator, *, check_again: bool = False) -> InlineKeyboardMarkup:
+    """Where to go after a screen that ends something (a check stopped or all clear)."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                t.gettext("🧘 Stretch now"), callback_data=encode(Action.STRETCH_NOW)
+            )
+        ]
+    ]
+    if check_again:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t.gettext("🩺 Start the check again"),
+                    callback_data=encode(Action.REDFLAGS_START),
+                )
+            ]
+        )
+    return InlineKeyboardMarkup(rows)

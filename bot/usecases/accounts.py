@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import time
 
+from bot.catalog.stretches import Need
 from bot.db.models import User
 from bot.db.users import account_of, ensure_user, get_user, record_precaution_answer, reschedule
+from bot.domain.abilities import toggle_need
 from bot.domain.account import Account
+from bot.domain.onboarding import Step, current_step, step_after
 from bot.domain.picking import toggle_area
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
 from bot.domain.reminders import pause_active, pause_until
@@ -52,6 +55,7 @@ async def _change(
 async def set_time(svc: Services, user_id: int, value: time) -> Account | None:
     def change(user: User) -> None:
         user.reminder_time = value
+        user.awaiting_reply = None
 
     return await _change(svc, user_id, change)
 
@@ -73,6 +77,8 @@ async def set_days(svc: Services, user_id: int, days: int) -> Account | None:
 async def set_timezone(svc: Services, user_id: int, zone: str) -> Account | None:
     def change(user: User) -> None:
         user.timezone = zone
+        user.zone_chosen = True
+        user.awaiting_reply = None
 
     return await _change(svc, user_id, change)
 
@@ -138,3 +144,66 @@ async def answer_precaution(
             return None
         user, before = recorded
         return account_of(user), before
+
+
+async def set_level(svc: Services, user_id: int, level: int) -> Account | None:
+    def change(user: User) -> None:
+        user.level = max(1, min(3, level))
+
+    return await _change(svc, user_id, change, moves_reminder=False)
+
+
+async def toggle_cannot(svc: Services, user_id: int, need: Need) -> Account | None:
+    """Switch one thing between "I can / have it" and "I can't / haven't"."""
+
+    def change(user: User) -> None:
+        user.cannot = toggle_need(user.cannot, need)
+
+    return await _change(svc, user_id, change, moves_reminder=False)
+
+
+async def await_reply(svc: Services, user_id: int, awaiting: str | None) -> Account | None:
+    """Note the plain reply a screen now waits for (None: none), so "7pm" is understood."""
+
+    def change(user: User) -> None:
+        user.awaiting_reply = awaiting
+
+    return await _change(svc, user_id, change, moves_reminder=False)
+
+
+async def set_time_and_zone(
+    svc: Services, user_id: int, value: time | None, zone: str
+) -> Account | None:
+    """Save a zone, and the reminder time that waited for it (None: keep the time)."""
+
+    def change(user: User) -> None:
+        user.timezone = zone
+        user.zone_chosen = True
+        if value is not None:
+            user.reminder_time = value
+        user.awaiting_reply = None
+
+    return await _change(svc, user_id, change)
+
+
+async def leave_onboarding_step(
+    svc: Services, user_id: int, step: Step, *, chose_time: bool = False
+) -> Account | None:
+    """Move past ``step`` (answered or skipped; ``chose_time``: a reminder time waits for
+    its zone). A press on an older step's screen, after the user moved on, changes nothing,
+    so a double press never skips a step."""
+
+    def change(user: User) -> None:
+        if current_step(user.onboarding_step) is step:
+            has_time = chose_time or user.reminder_time is not None
+            following = step_after(step, has_reminder_time=has_time)
+            user.onboarding_step = following.value if following is not None else None
+
+    return await _change(svc, user_id, change, moves_reminder=False)
+
+
+async def finish_onboarding(svc: Services, user_id: int) -> Account | None:
+    def change(user: User) -> None:
+        user.onboarding_step = None
+
+    return await _change(svc, user_id, change, moves_reminder=False)

@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import activity
+from bot.db.feedback import stopped_stretches
 from bot.db.guided import delete_timer, get_guided_session, get_timer, replace_guided_session
 from bot.db.models import GuidedSession, User
 from bot.db.users import account_of, get_user
+from bot.domain.abilities import cannot_of
 from bot.domain.activity import ActivityKind
 from bot.domain.precautions import forbidden_movements, is_allowed
 from bot.domain.sessions import SessionStep
@@ -68,6 +70,15 @@ class SessionEnded:
         return self.outcomes.count(Outcome.DONE)
 
     @property
+    def done_ids(self) -> list[str]:
+        """The stretches done, in order (what "How did that feel?" asks about)."""
+        return [
+            step.stretch.id
+            for step, outcome in zip(self.steps, self.outcomes, strict=False)
+            if outcome == Outcome.DONE
+        ]
+
+    @property
     def skipped(self) -> int:
         return self.outcomes.count(Outcome.SKIPPED)
 
@@ -106,18 +117,25 @@ async def start_session(
         if unasked is not None:
             return AskPrecaution(unasked, account.precautions)
         forbidden = forbidden_movements(account.precautions)
+        cannot = cannot_of(account.cannot)
+        stopped = (await stopped_stretches(session, [user_id])).get(user_id, set())
         if routine is None:
             recent = (await activity.recent_stretches(session, [user_id], now)).get(user_id, [])
             steps = svc.composer.compose(
                 forbidden=forbidden,
+                cannot=cannot,
                 focus_areas=account.focus_areas,
                 level=account.level,
+                area_levels=account.area_levels,
                 recent_ids=recent,
+                stopped_ids=stopped,
                 rng=svc.rng,
             )
             replaced = 0
         else:
-            steps, replaced = svc.composer.routine(routine, forbidden, svc.rng)
+            steps, replaced = svc.composer.routine(
+                routine, forbidden, svc.rng, cannot=cannot, stopped_ids=stopped
+            )
         guided = GuidedSession(
             user_id=user_id,
             token=svc.rng.randrange(1, TOKEN_LIMIT),

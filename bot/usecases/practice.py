@@ -12,6 +12,7 @@ from bot.catalog.stretches import Stretch
 from bot.db import activity
 from bot.db.feedback import personal_holds, stopped_stretches
 from bot.db.users import account_of, get_user, reschedule
+from bot.domain.abilities import cannot_of
 from bot.domain.account import Account
 from bot.domain.activity import ActivityKind, current_streak
 from bot.domain.picking import NothingToPick, adjusted_level
@@ -69,6 +70,7 @@ async def next_stretch(svc: Services, user_id: int) -> StretchOffer | None:
         try:
             stretch = svc.picker.pick(
                 forbidden=forbidden_movements(account.precautions),
+                cannot=cannot_of(account.cannot),
                 focus_areas=account.focus_areas,
                 level=account.level,
                 area_levels=account.area_levels,

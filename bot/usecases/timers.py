@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalog.stretches import Stretch
+from bot.db.feedback import personal_holds
 from bot.db.guided import delete_timer, replace_timer
 from bot.db.models import Timer
 from bot.db.users import get_user
@@ -74,7 +75,9 @@ async def begin_timer(
     if not is_allowed(step.stretch.movements, forbidden_for_stored(user.precaution_answers)):
         return None
     now = svc.clock.now()
-    hold, holds = step.timer_hold_seconds, step.holds
+    # The user's own hold when weeks of "Good" have grown it (the card shows the same).
+    own = await personal_holds(session, user_id, [step.stretch])
+    hold, holds = own.get(step.stretch.id, step.timer_hold_seconds), step.holds
     first = timer_schedule(hold, holds)[0]
     token, index = session_ref or (None, None)
     replaced = await replace_timer(

@@ -73,6 +73,14 @@ class Chat:
             user = await ensure_user(session, self.chat_id, self.chat_id, self.clock.now())
             user.precaution_answers = answers.code
 
+    async def finish_onboarding(self) -> None:
+        """The user is past onboarding and not asked for a zone, as every user from before
+        onboarding existed."""
+        async with self.services.transaction() as session:
+            user = await ensure_user(session, self.chat_id, self.chat_id, self.clock.now())
+            user.onboarding_step = None
+            user.zone_chosen = True
+
     async def user(self) -> User:
         async with self.services.sessions() as session:
             user = await session.get(User, self.chat_id)
@@ -118,6 +126,13 @@ def safety_answers() -> PrecautionAnswers | None:
 
 
 @pytest.fixture
+def onboarded() -> bool:
+    """The chat's user is past onboarding, so tests about other things see /start's menu;
+    override with False for a brand-new user."""
+    return True
+
+
+@pytest.fixture
 async def api(clock: FakeClock) -> AsyncIterator[FakeBotApi]:
     # Telegram's message dates follow the test's clock, as they follow real time in production.
     async with FakeBotApi(clock=lambda: clock.now().timestamp()) as server:
@@ -155,9 +170,12 @@ async def chat(
     clock: FakeClock,
     settings_overrides: dict[str, object],
     safety_answers: PrecautionAnswers | None,
+    onboarded: bool,
 ) -> AsyncIterator[Chat]:
     """The bot running against the sandbox with a fresh SQLite file and an injected clock."""
     async with running_bot(api, sqlite_url, catalog, clock, **settings_overrides) as running:
+        if onboarded:
+            await running.finish_onboarding()
         if safety_answers is not None:
             await running.answer_safety_questions(safety_answers)
         yield running

@@ -220,6 +220,7 @@ async def test_replaying_the_final_answer_after_a_restart_stores_no_second_outco
     api: FakeBotApi, sqlite_url: str, catalog: Catalog, clock: FakeClock
 ) -> None:
     async with running_bot(api, sqlite_url, catalog, clock) as before:
+        await before.finish_onboarding()
         await before.answer_safety_questions(NO_TO_EVERY_SAFETY_QUESTION)
         await before.say("/time 07:30", replies=2)
         await start(before)

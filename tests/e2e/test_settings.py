@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.db.models import User
 from tests.e2e.conftest import Chat
 
 
@@ -103,7 +104,22 @@ async def test_focus_areas_steer_the_stretches(chat: Chat) -> None:
     assert line(screen.text, "Focus:") == "Focus: Any area"
 
 
-async def test_a_shared_location_offers_the_region_picker(chat: Chat) -> None:
-    await chat.api.send_location(chat.chat_id, 52.52, 13.40)
+async def test_a_shared_location_offers_the_zones_its_longitude_suggests(chat: Chat) -> None:
+    await chat.api.send_location(chat.chat_id, 52.52, 13.40)  # Berlin
     [reply] = await chat.api.wait_for_bot_messages(chat.chat_id)
-    assert "Europe" in reply.button_texts and "not stored" in reply.text
+    assert "Berlin" in reply.button_texts and "🌍 Other region" in reply.button_texts
+    assert "not stored" in reply.text
+    [screen] = await chat.press("Berlin")
+    assert "Timezone: Europe/Berlin" in screen.text
+
+
+async def test_a_time_waiting_for_its_zone_survives_a_typed_timezone_command(
+    chat: Chat,
+) -> None:
+    async with chat.services.transaction() as session:  # a user who never picked a zone
+        user = await session.get(User, chat.chat_id)
+        assert user is not None
+        user.zone_chosen = False
+    await chat.say("/time 7:30")
+    saved, _ = await chat.say("/timezone Berlin", replies=2)
+    assert "07:30, Berlin time" in saved.text

@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 
-from bot.catalog.stretches import Area, Movement, Stretch, load_stretches
+from bot.catalog.stretches import Area, Movement, Need, Stretch, load_stretches
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.domain.activity import current_streak
 from bot.domain.picking import NothingToPick, StretchPicker, adjusted_level, toggle_area
-from bot.domain.precautions import EVERY_PRECAUTION
+from bot.domain.precautions import EVERY_PRECAUTION, forbidden_for_stored
 
 NOTHING: frozenset[Movement] = frozenset()
 
@@ -19,6 +19,7 @@ def make(
     areas: tuple[str, ...] = ("glutes",),
     level: int = 1,
     movements: tuple[str, ...] = ("standing",),
+    equipment: tuple[str, ...] = ("none",),
 ) -> Stretch:
     return Stretch.model_validate(
         {
@@ -27,7 +28,7 @@ def make(
             "purpose": "Loosens things up.",
             "areas": areas,
             "level": level,
-            "equipment": ["none"],
+            "equipment": list(equipment),
             "position": "standing",
             "movements": movements,
             "easier_movements": movements,
@@ -236,3 +237,69 @@ def test_nothing_left_when_every_safe_stretch_is_stopped() -> None:
     picker = StretchPicker(LIBRARY)
     with pytest.raises(NothingToPick):
         picker.pick(forbidden=NOTHING, stopped_ids=["a", "b", "c", "d"])
+
+
+# -- what the user cannot do: never relaxed, over the whole library ---------------------------
+
+WHOLE_LIBRARY = load_stretches(DEFAULT_CONTENT_DIR / "stretches").all()
+EVERY_CANNOT = [
+    frozenset(need for bit, need in enumerate(Need) if mask & (1 << bit))
+    for mask in range(1 << len(Need))
+]
+
+
+def test_every_cannot_under_every_safety_answer_and_level_is_honoured() -> None:
+    """Property over the whole library: for every set of "cannot" (all 2^7), every set of
+    safety answers (all 64 codes) and every level, each pick needs nothing ruled out and uses
+    no forbidden movement, even when recent picks leave only repeats."""
+    picker = StretchPicker(WHOLE_LIBRARY)
+    rng = random.Random(3)
+    for cannot in EVERY_CANNOT:
+        for code in range(64):
+            forbidden = forbidden_for_stored(code)
+            for level in (1, 2, 3):
+                recent: list[str] = []
+                for _ in range(3):
+                    stretch = picker.pick(
+                        forbidden=forbidden, cannot=cannot, level=level, recent_ids=recent, rng=rng
+                    )
+                    assert not stretch.needs & cannot, (stretch.id, cannot)
+                    assert not stretch.movements & forbidden, (stretch.id, code)
+                    recent.insert(0, stretch.id)
+
+
+@pytest.mark.parametrize("area", list(Area))
+def test_every_cannot_is_honoured_against_every_focus(area: Area) -> None:
+    picker = StretchPicker(WHOLE_LIBRARY)
+    rng = random.Random(5)
+    for cannot in EVERY_CANNOT:
+        for _ in range(4):
+            stretch = picker.pick(
+                forbidden=NOTHING, cannot=cannot, focus_areas=[area.value], level=3, rng=rng
+            )
+            assert not stretch.needs & cannot
+
+
+def test_cannot_kneel_leaves_every_kneeling_stretch_out_but_keeps_the_rest() -> None:
+    picker = StretchPicker(WHOLE_LIBRARY)
+    rng = random.Random(2)
+    seen = {
+        picker.pick(forbidden=NOTHING, cannot=frozenset({Need.KNEEL}), level=3, rng=rng).id
+        for _ in range(500)
+    }
+    kneeling = {s.id for s in WHOLE_LIBRARY if Movement.KNEELING in s.movements}
+    assert kneeling and not seen & kneeling
+    assert len(seen) >= len(WHOLE_LIBRARY) - len(kneeling) - 3  # the rest still come up
+
+
+def test_a_library_with_nothing_for_someone_who_can_do_nothing_is_refused() -> None:
+    with pytest.raises(ValueError, match="needs nothing"):
+        StretchPicker([make("wall", equipment=("wall",))])
+
+
+def test_needs_come_from_the_movements_and_equipment() -> None:
+    stretch = make("s", movements=("standing", "on_a_chair"), equipment=("chair", "band"))
+    assert stretch.needs == {Need.CHAIR, Need.BAND}
+    assert make("plain").needs == frozenset()
+    with pytest.raises(ValueError, match="done on a chair"):  # validated on load
+        make("c", movements=("standing", "on_a_chair"))

@@ -6,6 +6,7 @@ shows up here."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -14,10 +15,12 @@ from telegram import InlineKeyboardMarkup
 from bot.catalog import Catalog, load_catalog
 from bot.catalog.stretches import Stretch
 from bot.config import DEFAULT_CONTENT_DIR
+from bot.domain.account import Account
 from bot.domain.forecast import outlook
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
 from bot.domain.reminders import ReminderSettings, SnoozeRefusal
 from bot.domain.stats import Stats, UserCounts
+from bot.render import onboarding
 from bot.render import settings as screens
 from bot.render.callbacks import MAX_BYTES
 from bot.render.i18n import ENGLISH, Translator, text
@@ -46,8 +49,10 @@ from bot.render.stretch_card import (
 )
 from bot.render.texts import (
     ABOUT,
+    DESCRIPTION,
     FREE_TEXT,
     NO_ACCOUNT_BUTTON,
+    SHORT_DESCRIPTION,
     SLOW_DOWN,
     SOMETHING_WENT_WRONG,
     STALE_BUTTON,
@@ -128,7 +133,8 @@ def test_fixed_texts_are_valid(t: Translator) -> None:
     messages = [
         render_help(t), text(t, ABOUT), render_welcome(t, None), render_welcome(t, "Ann"),
         text(t, UNKNOWN_COMMAND), text(t, FREE_TEXT), text(t, SOMETHING_WENT_WRONG),
-        text(t, ON_HOLD), text(t, RESUMED), render_done(t, 1), render_done(t, 12),
+        text(t, ON_HOLD), text(t, RESUMED), render_done(t, 1, has_reminder=True)[0],
+        render_done(t, 12, has_reminder=False)[0],
         render_snoozed(t, 15, "07:45"), render_snoozed(t, 60, "08:30"),
         render_skipped(t, None), render_skipped(t, "tomorrow 07:30"),
         render_private_only(t, "limber_bot"),
@@ -251,3 +257,39 @@ def test_data_summary_reads_as_words_not_stored_values() -> None:
         "Pregnant, past 12 weeks": "skipped",
         "Osteoporosis": "not answered yet",
     }
+
+
+def test_onboarding_screens_are_valid_and_fit(t: Translator) -> None:
+    account = Account(
+        user_id=1, language=None, timezone="UTC", reminder_time=None, reminder_days=127,
+        focus_areas=("glutes",), level=1, paused=False, paused_until=None, on_hold_since=None,
+        next_due_at=None, snooze_due_at=None, precautions=PrecautionAnswers(), active=True,
+        created_at=NOW, onboarding_step=1, cannot=0b101,
+    )  # fmt: skip
+    shown = [
+        onboarding.focus_step(t, account),
+        onboarding.focus_step(t, replace(account, focus_areas=())),
+        onboarding.level_step(t),
+        onboarding.abilities_step(t, account),
+        onboarding.time_step(t),
+        onboarding.zone_step(t, time(7, 30), ("Europe/London", "America/New_York")),
+        onboarding.zone_step(t, None, ()),
+        (
+            screens.render_zone_question(t, time(7, 30)),
+            screens.zone_question_keyboard(t, ("Europe/London", "America/New_York")),
+        ),
+    ]
+    for html, keyboard in shown:
+        assert_fits(html)
+        assert_buttons_fit(keyboard)
+    assert_fits(onboarding.render_welcome(t, "<Ann>") + "\n\n" + shown[0][0])
+    assert_fits(text(t, onboarding.FINISHED))
+    assert_fits(screens.render_zones_at_clock(t, time(7, 40), ()))
+    assert_fits(screens.render_zones_at_clock(t, time(7, 40), ("Europe/Paris",)))
+    for streak, has_reminder in ((1, False), (2, True), (30, False)):
+        done, keyboard = render_done(t, streak, has_reminder=has_reminder)
+        assert_fits(done)
+        if keyboard is not None:
+            assert_buttons_fit(keyboard)
+    assert_fits(text(t, DESCRIPTION), 512)
+    assert_fits(text(t, SHORT_DESCRIPTION), 120)

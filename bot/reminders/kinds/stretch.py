@@ -14,8 +14,9 @@ from bot.db.activity import recent_stretches
 from bot.db.feedback import stopped_stretches
 from bot.db.models import User
 from bot.db.reminders import Chooser, ClaimedDelivery, DueRow
+from bot.domain.abilities import cannot_of
 from bot.domain.activity import ActivityKind
-from bot.domain.picking import NothingToPick
+from bot.domain.picking import EVERY_NEED, NothingToPick
 from bot.domain.precautions import EVERY_PRECAUTION, forbidden_for_stored
 from bot.domain.reminders import DeliveryKind, DueDecision, decide_daily, decide_once
 from bot.reminders.kinds.base import ReminderKind
@@ -41,6 +42,7 @@ class DueUser:
     area_levels: dict[str, int] = field(default_factory=dict)
     # Stretches that hurt them (loaded for the batch by the chooser): never sent.
     stopped: frozenset[str] = frozenset()
+    cannot: int = 0
 
 
 # (due user, stretch ids shown to them lately, newest first) -> the stretch id to send.
@@ -55,6 +57,7 @@ def picker_chooser(services: Services) -> StretchChooser:
         def pick(stopped: frozenset[str]) -> str:
             return services.picker.pick(
                 forbidden=forbidden_for_stored(user.precaution_answers),
+                cannot=cannot_of(user.cannot),
                 focus_areas=user.focus_areas,
                 level=user.level,
                 area_levels=user.area_levels,
@@ -85,6 +88,7 @@ class StretchReminder(ReminderKind[DueUser]):
         User.level,
         User.precaution_answers,
         User.area_levels,
+        User.cannot,
     )
     activity = ActivityKind.REMINDER_SENT
 
@@ -115,6 +119,7 @@ class StretchReminder(ReminderKind[DueUser]):
             level=row[7],
             precaution_answers=row[8],
             area_levels=dict(row[9] or {}),
+            cannot=row[10],
         )
 
     async def chooser(
@@ -150,7 +155,7 @@ class StretchReminder(ReminderKind[DueUser]):
         if card is None:
             # A stretch the library no longer has: one safe under every precaution instead.
             chosen = services.stretches.get(stretch_id or "") or services.picker.pick(
-                forbidden=EVERY_PRECAUTION, rng=services.rng
+                forbidden=EVERY_PRECAUTION, cannot=EVERY_NEED, rng=services.rng
             )
             stretch = services.catalog.in_language(t.language).stretches.get(chosen.id) or chosen
             card = self._cards[key] = render_reminder_card(t, stretch, self.kind)
