@@ -25,15 +25,18 @@ from bot.handlers import (
     fallback,
     flood,
     identity,
+    learn,
     membership,
     precautions,
     privacy,
     private_only,
+    progress,
     redflags,
     reminders,
     settings,
     start,
     stretch,
+    weekly,
 )
 from bot.handlers.context import CONTEXT_TYPES, BotData, LimberContext
 from bot.illustration_files import IllustrationFiles
@@ -50,7 +53,10 @@ from bot.transport import AiohttpRequest, ApiContact
 
 log = logging.getLogger(__name__)
 
-FEATURES = (start, stretch, precautions, settings, reminders, privacy, membership, admin)
+FEATURES = (
+    start, stretch, precautions, settings, weekly, progress, learn, reminders, privacy, membership,
+    admin,
+)  # fmt: skip
 
 PtbApplication = Application[Any, LimberContext, Any, Any, BotData, Any]
 

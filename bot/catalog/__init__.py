@@ -1,5 +1,5 @@
-"""All content, loaded and validated at start: stretches and the red-flag checklist, in English
-and in every language translated under ``content/<lang>/``."""
+"""All content, loaded and validated at start: stretches, the red-flag checklist and the
+education cards, in English and in every language translated under ``content/<lang>/``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.catalog.learn import NO_CARDS, LearnCards, load_learn
 from bot.catalog.redflags import Checklist, load_redflags
 from bot.catalog.stretches import StretchLibrary, load_stretches
 from bot.catalog.translations import language_dirs
@@ -18,6 +19,7 @@ class Content:
 
     stretches: StretchLibrary
     redflags: Checklist
+    learn: LearnCards = NO_CARDS
 
 
 @dataclass(frozen=True)
@@ -27,16 +29,18 @@ class Catalog:
     stretches: StretchLibrary
     redflags: Checklist
     translations: Mapping[str, Content] = field(default_factory=dict)
+    learn: LearnCards = NO_CARDS
 
     def in_language(self, language: str) -> Content:
         """The content in ``language`` (gettext's form, e.g. "pt_BR"), else English."""
         found = self.translations.get(language) or self.translations.get(language.split("_")[0])
-        return found or Content(self.stretches, self.redflags)
+        return found or Content(self.stretches, self.redflags, self.learn)
 
 
 def load_catalog(content_dir: Path) -> Catalog:
     """Load everything under ``content_dir``; a bad file raises ``ContentError`` naming it."""
     stretches_dir, redflags_file = content_dir / "stretches", content_dir / "redflags.yaml"
+    learn_file = content_dir / "learn.yaml"
     translations = {}
     for language, directory in language_dirs(content_dir).items():
         translated_redflags = directory / "redflags.yaml"
@@ -45,9 +49,11 @@ def load_catalog(content_dir: Path) -> Catalog:
             redflags=load_redflags(
                 redflags_file, translated_redflags if translated_redflags.is_file() else None
             ),
+            learn=load_learn(learn_file, directory / "learn.yaml"),
         )
     return Catalog(
         stretches=load_stretches(stretches_dir),
         redflags=load_redflags(redflags_file),
         translations=translations,
+        learn=load_learn(learn_file),
     )

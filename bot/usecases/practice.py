@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 from bot.catalog.stretches import Stretch
 from bot.db import activity
-from bot.db.users import account_of, get_user, reschedule
+from bot.db.users import account_of, get_user, reschedule, reschedule_weekly
 from bot.domain.account import Account
 from bot.domain.activity import ActivityKind, current_streak
 from bot.domain.picking import adjusted_level
 from bot.domain.precautions import Precaution, PrecautionAnswers, forbidden_movements, is_allowed
+from bot.domain.weekly import on_by_first_week
 from bot.services import Services
 
 # Streaks look back this far: long enough for any streak worth celebrating.
@@ -75,6 +76,10 @@ async def record_done(svc: Services, user_id: int, stretch_id: str) -> int | Non
             return None
         zone = ZoneInfo(user.timezone)
         await activity.log_activity(session, user_id, ActivityKind.DONE, now, stretch_id)
+        if on_by_first_week(user.weekly_summary, user.created_at, now):
+            # Active in the first week: the weekly summary is on unless they turn it off.
+            user.weekly_summary = True
+            reschedule_weekly(user, now)
         times = await activity.done_times(session, user_id, since=now - STREAK_LOOKBACK)
     return current_streak((t.astimezone(zone).date() for t in times), now.astimezone(zone).date())
 

@@ -37,6 +37,10 @@ SAMPLE_ARGS: dict[Action, tuple[str, ...]] = {
     Action.FORGET_CONFIRM: ("12345",),
     Action.SAFETY_QUESTION: ("hip",),
     Action.SAFETY_ANSWER: ("bone", "n", "f"),
+    Action.WEEKLY_SET: ("0", "m"),
+    Action.WEEKLY_DAY: ("6",),
+    Action.WEEKLY_TIME: ("r",),
+    Action.LEARN_SHOW: ("when-to-see-someone",),
 }
 
 
