@@ -24,6 +24,9 @@ WEEKS = 12
 FORGIVE_EVERY = timedelta(days=7)
 # How many of the longest holds the card lists.
 HOLDS_SHOWN = 3
+# The activity log is read this far back for streaks (the calendar shows 12 weeks): long
+# enough for any streak worth showing.
+LOG_LOOKBACK = timedelta(days=400)
 _ONE_DAY = timedelta(days=1)
 # A stretch by id, in the user's language (``StretchLibrary.get``).
 StretchLookup = Callable[[str], Stretch | None]

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bot.db.activity import done_log
 from bot.db.users import get_user
-from bot.domain.progress import Progress, StretchLookup, progress_from_log
+from bot.domain.progress import LOG_LOOKBACK, Progress, StretchLookup, progress_from_log
 from bot.services import Services
-
-# The log is read this far back for streaks (the calendar shows 12 weeks): long enough for
-# any streak worth showing, as practice.record_done counts them.
-LOOKBACK = timedelta(days=400)
 
 
 async def progress(svc: Services, user_id: int, stretches: StretchLookup) -> Progress | None:
@@ -22,5 +16,5 @@ async def progress(svc: Services, user_id: int, stretches: StretchLookup) -> Pro
         if user is None:
             return None
         zone = user.timezone
-        log = (await done_log(session, [user_id], now - LOOKBACK)).get(user_id, [])
+        log = (await done_log(session, [user_id], now - LOG_LOOKBACK)).get(user_id, [])
     return progress_from_log(log, now, zone, stretches)

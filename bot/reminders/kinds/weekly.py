@@ -15,7 +15,7 @@ from bot.catalog import Catalog
 from bot.db.activity import done_log
 from bot.db.models import User
 from bot.db.reminders import Chooser, ClaimedDelivery, DueRow
-from bot.domain.progress import progress_from_log, suggest
+from bot.domain.progress import LOG_LOOKBACK, progress_from_log, suggest
 from bot.domain.reminders import DueDecision
 from bot.domain.weekly import WeeklySettings, decide_weekly
 from bot.reminders.kinds.base import ReminderKind
@@ -26,8 +26,6 @@ from bot.render.weekly import render_weekly_caption, weekly_keyboard
 from bot.services import Services
 
 NAME = "weekly"
-# The log is read this far back for streaks, as /progress reads it.
-LOOKBACK = timedelta(days=400)
 
 
 @dataclass(frozen=True)
@@ -89,7 +87,7 @@ class WeeklySummary(ReminderKind[WeeklyDue]):
                     select(User.id, User.timezone, User.focus_areas).where(User.id.in_(ids))
                 )
             }
-            logs = await done_log(session, ids, now - LOOKBACK)
+            logs = await done_log(session, ids, now - LOG_LOOKBACK)
         messages = []
         for delivery in deliveries:
             zone, focus = users.get(delivery.user_id, ("UTC", []))
