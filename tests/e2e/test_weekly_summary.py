@@ -4,6 +4,7 @@ and a card; switched on, moved and off from /settings, and off from the summary 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,9 +16,10 @@ from bot.catalog import Catalog
 from bot.clock import FakeClock
 from bot.db.models import Delivery, User
 from bot.domain.reminders import DeliveryStatus
+from bot.reminders.kinds import standard_kinds
 from bot.sandbox.models import SentMessage
 from bot.sandbox.server import FakeBotApi
-from tests.e2e.conftest import NO_TO_EVERY_SAFETY_QUESTION, Chat, running_bot
+from tests.e2e.conftest import NO_TO_EVERY_SAFETY_QUESTION, Chat, TickerFactory, running_bot
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Wednesday 14 October 2026, 12:00 in Berlin (CEST); clocks go back on Sunday 25 October.
@@ -167,3 +169,20 @@ async def test_not_sent_while_paused(chat: Chat) -> None:
     await tick_until(chat, due + timedelta(hours=1))
     assert summaries(chat.api, chat.chat_id) == []
     assert await weekly_deliveries(chat) == []
+
+
+async def test_two_processes_ticking_at_once_send_it_once(
+    chat: Chat, ticker_with: TickerFactory
+) -> None:
+    _, card = await chat.say("/stretch", replies=2)
+    await chat.press("✅ Done", replies=2, message_id=card.message_id)
+    due = (await chat.user()).weekly_due_at
+    assert due is not None
+    chat.clock.set(due)
+    replicas = [ticker_with(list(standard_kinds(chat.services))) for _ in range(3)]
+
+    reports = await asyncio.gather(*(replica.tick() for replica in replicas))
+
+    assert sum(report.claimed for report in reports) == 1
+    assert len(summaries(chat.api, chat.chat_id)) == 1
+    assert await weekly_deliveries(chat) == [(due, DeliveryStatus.SENT.value)]
