@@ -31,12 +31,8 @@ async def show_card(
     if card is None:  # a card from an older version of the content
         raise StaleButton
     await answer_quietly(query)
-    screen = learn_screen(context.t, cards, card)
-    message = query.message
-    if message is not None and getattr(message, "photo", None):
-        await reply(update, *screen)  # offered under a weekly summary: the card comes below it
-    else:
-        await show(query, *screen)
+    # Turns the page in place; offered under a weekly summary (a photo), it comes below it.
+    await show(query, *learn_screen(context.t, cards, card))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
