@@ -293,7 +293,7 @@ REGION_LABELS = {
 
 
 def describe_weekly(t: Translator, weekly: WeeklySettings) -> str:
-    """ "Sundays at 18:00", or "Off"."""
+    """ "Sun at 18:00", or "Off"."""
     if not weekly.enabled:
         return t.gettext("Off")
     return t.gettext("{weekday} at {time}").format(
