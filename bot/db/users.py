@@ -127,7 +127,9 @@ def reschedule(user: User, now: datetime) -> None:
     user.updated_at = now
 
 
-def reschedule_weekly(user: User, now: datetime) -> None:
-    """Recompute only the weekly summary's queue entry (its own settings changed)."""
-    user.weekly_due_at = next_weekly_due(account_of(user).weekly_settings, now, user.weekly_due_at)
+def reschedule_weekly(user: User, now: datetime, not_before: datetime | None = None) -> None:
+    """Recompute only the weekly summary's queue entry (its own settings changed); with no
+    entry queued, never in an earlier week than ``not_before``."""
+    queued = user.weekly_due_at or not_before
+    user.weekly_due_at = next_weekly_due(account_of(user).weekly_settings, now, queued)
     user.updated_at = now

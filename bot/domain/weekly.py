@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 from bot.domain.reminders import DueDecision
 from bot.domain.schedule import SUNDAY, catch_up_due, day_bit, next_due_at
 
+# Its name in deliveries.kind.
+KIND = "weekly"
 DEFAULT_DAY = SUNDAY
 DEFAULT_TIME = time(18, 0)
 # A user who does a stretch this soon after first contact gets the summary unless they say no.

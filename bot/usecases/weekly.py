@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import time
+from datetime import time, timedelta
 
 from bot.db.models import User
 from bot.db.users import account_of, get_user, reschedule_weekly
+from bot.db.weekly import last_summary_due
 from bot.domain.account import Account
 from bot.domain.schedule import MONDAY, SUNDAY
+from bot.domain.weekly import KIND
 from bot.services import Services
 
 
@@ -18,7 +20,11 @@ async def _change(svc: Services, user_id: int, change: Callable[[User], None]) -
         if user is None:
             return None
         change(user)
-        reschedule_weekly(user, svc.clock.now())
+        # Switched off and on again (or a day moved) after this week's summary went out:
+        # the next one is next week's, never a second one this week.
+        last = await last_summary_due(session, user_id, KIND)
+        not_before = last + timedelta(weeks=1) if last is not None else None
+        reschedule_weekly(user, svc.clock.now(), not_before)
         return account_of(user)
 
 

@@ -141,6 +141,18 @@ async def test_on_moved_and_off_from_settings_and_off_from_the_summary(chat: Cha
     user = await chat.user()
     assert user.weekly_summary is False and user.weekly_due_at is None
 
+    # On again at once, and moved to Saturday: this week had its summary, so next week's.
+    [screen] = await chat.say("/settings")
+    await chat.press("📊 Weekly summary", message_id=screen.message_id)
+    [menu] = await chat.press("🔔 Turn on")
+    assert line(menu.text, "Now:") == "Now: Wed at 20:00"
+    assert (await chat.user()).weekly_due_at == wednesday + timedelta(weeks=1)
+    await chat.press("Sat")
+    saturday = datetime(2026, 10, 24, 18, 0, tzinfo=UTC)  # not 17 October, this week
+    assert (await chat.user()).weekly_due_at == saturday
+    [menu] = await chat.press("🔕 Turn off")
+    assert line(menu.text, "Now:") == "Now: Off"
+
     await tick_until(chat, wednesday + timedelta(days=8), timedelta(hours=3))
     assert len(summaries(chat.api, chat.chat_id)) == 1
     [screen] = await chat.say("/settings")

@@ -17,7 +17,7 @@ from bot.db.models import User
 from bot.db.reminders import Chooser, ClaimedDelivery, DueRow
 from bot.domain.progress import LOG_LOOKBACK, progress_from_log, suggest
 from bot.domain.reminders import DueDecision
-from bot.domain.weekly import WeeklySettings, decide_weekly
+from bot.domain.weekly import KIND, WeeklySettings, decide_weekly
 from bot.reminders.kinds.base import ReminderKind
 from bot.reminders.sender import OutgoingMessage
 from bot.render.i18n import Catalogs
@@ -25,7 +25,7 @@ from bot.render.progress_picture import render_progress_picture
 from bot.render.weekly import render_weekly_caption, weekly_keyboard
 from bot.services import Services
 
-NAME = "weekly"
+NAME = KIND
 
 
 @dataclass(frozen=True)
