@@ -1,6 +1,6 @@
-"""All content, loaded and validated at start: stretches and the red-flag checklist, in English
-and in every language translated under ``content/<lang>/``; the named session routines
-(English for now)."""
+"""All content, loaded and validated at start: stretches, the red-flag checklist and the
+education cards, in English and in every language translated under ``content/<lang>/``; the
+named session routines (English for now)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot import resources
+from bot.catalog.learn import NO_CARDS, LearnCards, load_learn
 from bot.catalog.redflags import Checklist, load_redflags
 from bot.catalog.routines import Routine, load_routines
 from bot.catalog.stretches import StretchLibrary, load_stretches
@@ -20,6 +22,7 @@ class Content:
 
     stretches: StretchLibrary
     redflags: Checklist
+    learn: LearnCards = NO_CARDS
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Catalog:
     redflags: Checklist
     translations: Mapping[str, Content] = field(default_factory=dict)
     routines: tuple[Routine, ...] = ()
+    learn: LearnCards = NO_CARDS
 
     def routine(self, routine_id: str) -> Routine | None:
         return next((r for r in self.routines if r.id == routine_id), None)
@@ -37,12 +41,15 @@ class Catalog:
     def in_language(self, language: str) -> Content:
         """The content in ``language`` (gettext's form, e.g. "pt_BR"), else English."""
         found = self.translations.get(language) or self.translations.get(language.split("_")[0])
-        return found or Content(self.stretches, self.redflags)
+        return found or Content(self.stretches, self.redflags, self.learn)
 
 
 def load_catalog(content_dir: Path) -> Catalog:
     """Load everything under ``content_dir``; a bad file raises ``ContentError`` naming it."""
     stretches_dir, redflags_file = content_dir / "stretches", content_dir / "redflags.yaml"
+    learn_file = content_dir / "learn.yaml"
+    if not learn_file.is_file():  # an operator's own library of stretches: the bundled cards
+        learn_file = resources.content_dir() / "learn.yaml"
     translations = {}
     for language, directory in language_dirs(content_dir).items():
         translated_redflags = directory / "redflags.yaml"
@@ -51,6 +58,7 @@ def load_catalog(content_dir: Path) -> Catalog:
             redflags=load_redflags(
                 redflags_file, translated_redflags if translated_redflags.is_file() else None
             ),
+            learn=load_learn(learn_file, directory / "learn.yaml"),
         )
     stretches = load_stretches(stretches_dir)
     return Catalog(
@@ -58,4 +66,5 @@ def load_catalog(content_dir: Path) -> Catalog:
         redflags=load_redflags(redflags_file),
         translations=translations,
         routines=load_routines(content_dir / "routines", stretches),
+        learn=load_learn(learn_file),
     )

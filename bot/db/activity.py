@@ -73,3 +73,22 @@ async def done_times(session: AsyncSession, user_id: int, since: datetime) -> li
         )
     )
     return list(rows)
+
+
+async def done_log(
+    session: AsyncSession, user_ids: Sequence[int], since: datetime
+) -> dict[int, list[tuple[datetime, str | None]]]:
+    """Each user's stretches done since ``since`` (instant, stretch id): one query for a batch."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(Activity.user_id, Activity.at, Activity.stretch_id).where(
+            Activity.user_id.in_(user_ids),
+            Activity.kind == ActivityKind.DONE.value,
+            Activity.at >= since,
+        )
+    )
+    log: dict[int, list[tuple[datetime, str | None]]] = defaultdict(list)
+    for user_id, at, stretch_id in rows:
+        log[user_id].append((at, stretch_id))
+    return log

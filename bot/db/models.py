@@ -90,6 +90,14 @@ class User(Base):
     # False until the user picks a zone: a reminder time waits for one rather than being
     # saved in the default UTC.
     zone_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=true())
+    # The weekly summary: None until chosen (a stretch done in the first week turns it on,
+    # usecases.practice), then the user's choice. Sent on weekly_day (0 = Monday) at
+    # weekly_time, or at the reminder time when that is None, else at 18:00 local time.
+    weekly_summary: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    weekly_day: Mapped[int] = mapped_column(SmallInteger, default=6, server_default=text("6"))
+    weekly_time: Mapped[time | None] = mapped_column(Time, default=None)
+    # Its queue entry (UTC), None when it is off.
+    weekly_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -111,6 +119,12 @@ Index(
     User.last_lateness_seconds.desc(),
     sqlite_where=text("active = 1 AND snooze_due_at IS NOT NULL"),
     postgresql_where=text("active AND snooze_due_at IS NOT NULL"),
+)
+Index(
+    "ix_users_weekly_due_at_active",
+    User.weekly_due_at,
+    sqlite_where=text("active = 1 AND weekly_due_at IS NOT NULL"),
+    postgresql_where=text("active AND weekly_due_at IS NOT NULL"),
 )
 
 

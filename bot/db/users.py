@@ -13,6 +13,7 @@ from bot.domain.onboarding import FIRST_STEP
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
 from bot.domain.reminders import next_daily_due
 from bot.domain.schedule import EVERY_DAY
+from bot.domain.weekly import next_weekly_due
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:
@@ -99,6 +100,10 @@ def account_of(user: User) -> Account:
         cannot=user.cannot,
         awaiting_reply=user.awaiting_reply,
         zone_chosen=user.zone_chosen,
+        weekly_summary=user.weekly_summary,
+        weekly_day=user.weekly_day,
+        weekly_time=user.weekly_time,
+        weekly_due_at=user.weekly_due_at,
     )
 
 
@@ -126,5 +131,15 @@ async def record_precaution_answer(
 
 def reschedule(user: User, now: datetime) -> None:
     """Recompute the user's place in the due queue after any change to their settings."""
-    user.next_due_at = next_daily_due(account_of(user).reminder_settings, now)
+    account = account_of(user)
+    user.next_due_at = next_daily_due(account.reminder_settings, now)
+    user.weekly_due_at = next_weekly_due(account.weekly_settings, now, user.weekly_due_at)
+    user.updated_at = now
+
+
+def reschedule_weekly(user: User, now: datetime, not_before: datetime | None = None) -> None:
+    """Recompute only the weekly summary's queue entry (its own settings changed); with no
+    entry queued, never in an earlier week than ``not_before``."""
+    queued = user.weekly_due_at or not_before
+    user.weekly_due_at = next_weekly_due(account_of(user).weekly_settings, now, queued)
     user.updated_at = now

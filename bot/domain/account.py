@@ -8,6 +8,7 @@ from datetime import datetime, time
 
 from bot.domain.precautions import PrecautionAnswers
 from bot.domain.reminders import ReminderSettings
+from bot.domain.weekly import DEFAULT_DAY, WeeklySettings
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ class Account:
     cannot: int = 0  # domain.abilities bits
     awaiting_reply: str | None = None
     zone_chosen: bool = True  # False: a reminder time waits for the zone to be asked
+    weekly_summary: bool | None = None  # None: never chosen (off)
+    weekly_day: int = DEFAULT_DAY
+    weekly_time: time | None = None
+    weekly_due_at: datetime | None = None
 
     @property
     def on_hold(self) -> bool:
@@ -56,3 +61,13 @@ class Account:
     def has_daily_reminder(self) -> bool:
         """A reminder time is set and reminders are not switched off by a pause."""
         return self.reminder_time is not None and not self.paused
+
+    @property
+    def weekly_settings(self) -> WeeklySettings:
+        return WeeklySettings(
+            enabled=self.weekly_summary,
+            day=self.weekly_day,
+            local_time=self.weekly_time,
+            reminder_time=self.reminder_time,
+            zone=self.timezone,
+        )

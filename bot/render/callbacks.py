@@ -85,6 +85,13 @@ class Action(StrEnum):
     ONBOARD_NEED = "oc"
     ONBOARD_NEXT = "on"
     REMIND_HERE = "rh"
+    # Progress, the weekly summary and its settings, and the education cards
+    PROGRESS_TEXT = "pg"
+    WEEKLY_MENU = "wm"
+    WEEKLY_SET = "ws"
+    WEEKLY_DAY = "wd"
+    WEEKLY_TIME = "wt"
+    LEARN_SHOW = "lc"
 
 
 ArgCheck = Callable[[str], bool]
@@ -210,6 +217,14 @@ ARG_SPECS: dict[Action, ArgSpec] = {
     Action.ONBOARD_NEED: ArgSpec((WORD,)),
     Action.ONBOARD_NEXT: ArgSpec((_number(1, 6),)),
     Action.REMIND_HERE: NO_ARGS,
+    Action.PROGRESS_TEXT: NO_ARGS,
+    Action.WEEKLY_MENU: NO_ARGS,
+    # (on: 1/0, pressed on: the summary message/settings)
+    Action.WEEKLY_SET: ArgSpec((_one_of("1", "0"), _one_of("m", "s"))),
+    Action.WEEKLY_DAY: ArgSpec((_number(0, 6),)),
+    # HHMM, or "r": at the reminder time.
+    Action.WEEKLY_TIME: ArgSpec((_pattern(r"r|(?:[01][0-9]|2[0-3])[0-5][0-9]"),)),
+    Action.LEARN_SHOW: ArgSpec((STRETCH_ID,)),  # a card id has a stretch id's shape
 }
 
 

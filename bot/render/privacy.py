@@ -14,12 +14,13 @@ from bot.catalog.stretches import Area
 from bot.domain.abilities import cannot_of
 from bot.domain.precautions import PrecautionAnswers
 from bot.domain.timeparse import format_time
+from bot.domain.weekly import DEFAULT_DAY, WeeklySettings
 from bot.render.callbacks import Action, encode
 from bot.render.dates import describe_days
 from bot.render.i18n import N_, Translator
 from bot.render.onboarding import NEED_LABELS
 from bot.render.precautions import describe_answers, exported_answers
-from bot.render.settings import AREA_LABELS
+from bot.render.settings import AREA_LABELS, describe_weekly
 
 AREAS = frozenset(area.value for area in Area)
 
@@ -95,6 +96,7 @@ def render_data_summary(t: Translator, export: dict[str, list[dict[str, Any]]]) 
             needs=escape(describe_cannot(t, int(user.get("cannot") or 0)))
         ),
         t.gettext("• Language: {language}").format(language=escape(str(user["language"] or "-"))),
+        t.gettext("• Weekly summary: {when}").format(when=escape(_weekly(t, user))),
         t.gettext("• Paused: {paused}; active: {active}").format(
             paused=_yes_no(t, user["paused"]), active=_yes_no(t, user["active"])
         ),
@@ -148,6 +150,21 @@ def describe_cannot(t: Translator, code: int) -> str:
     cannot = cannot_of(code)
     chosen = [t.gettext(label) for need, label in NEED_LABELS.items() if need in cannot]
     return ", ".join(chosen) if chosen else t.gettext("nothing")
+
+
+def _weekly(t: Translator, user: dict[str, Any]) -> str:
+    """The weekly summary setting in words; exports from before it existed read as off."""
+    weekly_time, reminder_time = user.get("weekly_time"), user.get("reminder_time")
+    return describe_weekly(
+        t,
+        WeeklySettings(
+            enabled=user.get("weekly_summary"),
+            day=int(user.get("weekly_day", DEFAULT_DAY)),
+            local_time=time.fromisoformat(weekly_time) if weekly_time else None,
+            reminder_time=time.fromisoformat(reminder_time) if reminder_time else None,
+            zone=str(user["timezone"]),
+        ),
+    )
 
 
 def _precautions(user: dict[str, Any]) -> PrecautionAnswers:

@@ -18,6 +18,7 @@ from bot.domain.reminders import ReminderSettings, pause_active
 from bot.domain.schedule import EVERY_DAY, WEEKDAYS, WEEKENDS, has_day
 from bot.domain.timeparse import format_time
 from bot.domain.timezones import REGION_ZONES, zone_label
+from bot.domain.weekly import WeeklySettings
 from bot.render.callbacks import Action, encode
 from bot.render.dates import day_names, describe_days, describe_next
 from bot.render.i18n import N_, Translator
@@ -340,13 +341,27 @@ REGION_LABELS = {
 }
 
 
+def describe_weekly(t: Translator, weekly: WeeklySettings) -> str:
+    """ "Sun at 18:00", or "Off"."""
+    if not weekly.enabled:
+        return t.gettext("Off")
+    return t.gettext("{weekday} at {time}").format(
+        weekday=day_names(t)[weekly.day], time=format_time(weekly.at)
+    )
+
+
 def settings_screen(t: Translator, account: Account, now: datetime) -> Screen:
     """The settings screen for ``account`` as it is now."""
     settings = account.reminder_settings
     text = render_settings(
         t, settings, account.next_due_at, now, list(account.focus_areas), account.precautions
     )
-    return text, settings_keyboard(t, settings, now)
+    text += "\n" + t.gettext("Weekly summary: <b>{when}</b>").format(
+        when=escape(describe_weekly(t, account.weekly_settings))
+    )
+    keyboard = settings_keyboard(t, settings, now).inline_keyboard
+    weekly = [_button(t.gettext("📊 Weekly summary"), Action.WEEKLY_MENU)]
+    return text, InlineKeyboardMarkup([*keyboard, weekly])
 
 
 def days_screen(t: Translator, account: Account) -> Screen:

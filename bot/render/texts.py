@@ -26,6 +26,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("time", N_("Set the reminder time, e.g. /time 07:30")),
     ("timezone", N_("Set your timezone, e.g. /timezone Europe/Berlin")),
     ("focus", N_("Choose which areas your stretches focus on")),
+    ("progress", N_("Your last 12 weeks: streaks, areas and holds")),
+    ("learn", N_("Short cards about back pain and what helps")),
     ("pause", N_("Pause daily reminders")),
     ("resume", N_("Resume daily reminders")),
     ("redflags", N_("Check symptoms that need a doctor")),

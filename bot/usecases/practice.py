@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.catalog.stretches import Stretch
 from bot.db import activity
 from bot.db.feedback import personal_holds, stopped_stretches
-from bot.db.users import account_of, get_user, reschedule
+from bot.db.users import account_of, get_user, reschedule, reschedule_weekly
 from bot.domain.abilities import cannot_of
 from bot.domain.account import Account
 from bot.domain.activity import ActivityKind, current_streak
 from bot.domain.picking import NothingToPick, adjusted_level
 from bot.domain.precautions import Precaution, PrecautionAnswers, forbidden_movements, is_allowed
+from bot.domain.weekly import on_by_first_week
 from bot.services import Services
 
 # Streaks look back this far: long enough for any streak worth celebrating.
@@ -93,6 +94,10 @@ async def record_done(svc: Services, user_id: int, stretch_id: str) -> int | Non
         if user is None:
             return None
         await activity.log_activity(session, user_id, ActivityKind.DONE, now, stretch_id)
+        if on_by_first_week(user.weekly_summary, user.created_at, now):
+            # Active in the first week: the weekly summary is on unless they turn it off.
+            user.weekly_summary = True
+            reschedule_weekly(user, now)
         return await streak_of(session, user_id, user.timezone, now)
 
 

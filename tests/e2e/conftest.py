@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from random import Random
+from typing import Any
 
 import pytest
+from telegram import Bot
 
 from bot.app import build_application, started
 from bot.catalog import Catalog, load_catalog
@@ -17,11 +19,15 @@ from bot.config import DEFAULT_CONTENT_DIR, Settings
 from bot.db.models import User
 from bot.db.users import ensure_user
 from bot.domain.precautions import PrecautionAnswers
+from bot.ratelimit import SendRateLimiter
+from bot.reminders.kinds import ReminderKind, ReminderKinds
+from bot.reminders.sender import ReminderSender
 from bot.reminders.tick import ReminderTicker, TickReport
 from bot.sandbox.models import SentMessage
 from bot.sandbox.server import FakeBotApi
 from bot.services import Services
 from bot.timers import TimerTicker, TimerTickReport
+from bot.transport import AiohttpRequest
 
 CHAT_ID = 424242
 
@@ -179,3 +185,26 @@ async def chat(
         if safety_answers is not None:
             await running.answer_safety_questions(safety_answers)
         yield running
+
+
+# The delivery lease of the tickers ``ticker_with`` makes.
+TICKER_LEASE = timedelta(minutes=5)
+TickerFactory = Callable[[Iterable[ReminderKind[Any]]], ReminderTicker]
+
+
+@pytest.fixture
+async def ticker_with(chat: Chat, api: FakeBotApi) -> AsyncIterator[TickerFactory]:
+    """More tickers for the chat's bot (other processes, other kinds registered), sending to
+    the sandbox."""
+    requests: list[AiohttpRequest] = []
+
+    def factory(kinds: Iterable[ReminderKind[Any]]) -> ReminderTicker:
+        request = AiohttpRequest()
+        requests.append(request)
+        bot = Bot(api.token, base_url=f"{api.base_url}/bot", request=request)
+        sender = ReminderSender(bot, SendRateLimiter(None, None))
+        return ReminderTicker(chat.services, sender, lease=TICKER_LEASE, kinds=ReminderKinds(kinds))
+
+    yield factory
+    for request in requests:
+        await request.shutdown()

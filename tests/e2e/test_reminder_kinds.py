@@ -3,46 +3,22 @@ exactly once by registering it, and the kinds the bot has keep the queue's rules
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
-from telegram import Bot
 
 from bot.db.models import Activity, Delivery, User
 from bot.db.users import ensure_user
 from bot.domain.reminders import DeliveryStatus
-from bot.ratelimit import SendRateLimiter
-from bot.reminders.kinds import ReminderKind, ReminderKinds
+from bot.reminders.kinds import ReminderKinds
 from bot.reminders.kinds.stretch import DailyStretch, picker_chooser
-from bot.reminders.sender import ReminderSender
-from bot.reminders.tick import ReminderTicker
 from bot.sandbox.server import FakeBotApi
-from bot.transport import AiohttpRequest
-from tests.e2e.conftest import Chat
+from tests.e2e.conftest import TICKER_LEASE, Chat, TickerFactory
 from tests.toy_kind import EVERY, BrokenToy, ToyNudge
 
-LEASE = timedelta(minutes=5)
-TickerFactory = Callable[[Iterable[ReminderKind[Any]]], ReminderTicker]
-
-
-@pytest.fixture
-async def ticker_with(chat: Chat, api: FakeBotApi) -> AsyncIterator[TickerFactory]:
-    """Tickers for the chat's bot with other kinds registered, sending to the sandbox."""
-    requests: list[AiohttpRequest] = []
-
-    def factory(kinds: Iterable[ReminderKind[Any]]) -> ReminderTicker:
-        request = AiohttpRequest()
-        requests.append(request)
-        bot = Bot(api.token, base_url=f"{api.base_url}/bot", request=request)
-        sender = ReminderSender(bot, SendRateLimiter(None, None))
-        return ReminderTicker(chat.services, sender, lease=LEASE, kinds=ReminderKinds(kinds))
-
-    yield factory
-    for request in requests:
-        await request.shutdown()
+LEASE = TICKER_LEASE
 
 
 async def set_queue(chat: Chat, **values: object) -> None:
@@ -103,7 +79,7 @@ async def test_the_bots_kinds_are_due_by_indexed_columns(chat: Chat) -> None:
     """Every registered kind is claimed through a partial index on active users, in the send
     order (due, then who waited longer): its migration adds it with the column."""
     kinds = list(chat.ticker.kinds)
-    assert [kind.name for kind in kinds] == ["daily", "snooze"]
+    assert [kind.name for kind in kinds] == ["daily", "snooze", "weekly"]
     for kind in kinds:
         column = kind.due_column.property.columns[0]
         [index] = [i for i in column.table.indexes if next(iter(i.expressions)) is column]

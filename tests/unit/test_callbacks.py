@@ -52,6 +52,10 @@ SAMPLE_ARGS: dict[Action, tuple[str, ...]] = {
     Action.SESSION_NEXT: ("1", "0"),
     Action.SESSION_SKIP: ("52", "15"),
     Action.SESSION_STOP: ("52",),
+    Action.WEEKLY_SET: ("0", "m"),
+    Action.WEEKLY_DAY: ("6",),
+    Action.WEEKLY_TIME: ("r",),
+    Action.LEARN_SHOW: ("when-to-see-someone",),
 }
 
 

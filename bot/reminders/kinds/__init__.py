@@ -13,6 +13,7 @@ from bot.db.models import User
 from bot.db.reminders import KIND_NAME_LENGTH
 from bot.reminders.kinds.base import ReminderKind
 from bot.reminders.kinds.stretch import picker_chooser, stretch_kinds
+from bot.reminders.kinds.weekly import WeeklySummary
 from bot.services import Services
 
 if TYPE_CHECKING:
@@ -51,4 +52,9 @@ class ReminderKinds:
 def standard_kinds(services: Services, catalogs: Catalogs | None = None) -> ReminderKinds:
     """Every kind the bot sends, in the order a claim takes them, rendered in each user's
     language from ``catalogs`` (default: the ones shipped)."""
-    return ReminderKinds([*stretch_kinds(picker_chooser(services), catalogs)])
+    return ReminderKinds(
+        [
+            *stretch_kinds(picker_chooser(services), catalogs),
+            WeeklySummary(services.catalog, catalogs),
+        ]
+    )
