@@ -1,6 +1,5 @@
 """All content, loaded and validated at start: stretches and the red-flag checklist, in English
-and in every language translated under ``content/<lang>/``; the named session routines
-(English for now)."""
+and in every language translated under ``content/<lang>/``; the named session routines."""
 
 from __future__ import annotations
 
@@ -20,6 +19,7 @@ class Content:
 
     stretches: StretchLibrary
     redflags: Checklist
+    routines: tuple[Routine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,14 @@ class Catalog:
     def in_language(self, language: str) -> Content:
         """The content in ``language`` (gettext's form, e.g. "pt_BR"), else English."""
         found = self.translations.get(language) or self.translations.get(language.split("_")[0])
-        return found or Content(self.stretches, self.redflags)
+        return found or Content(self.stretches, self.redflags, self.routines)
 
 
 def load_catalog(content_dir: Path) -> Catalog:
     """Load everything under ``content_dir``; a bad file raises ``ContentError`` naming it."""
     stretches_dir, redflags_file = content_dir / "stretches", content_dir / "redflags.yaml"
+    routines_dir = content_dir / "routines"
+    stretches = load_stretches(stretches_dir)
     translations = {}
     for language, directory in language_dirs(content_dir).items():
         translated_redflags = directory / "redflags.yaml"
@@ -51,11 +53,11 @@ def load_catalog(content_dir: Path) -> Catalog:
             redflags=load_redflags(
                 redflags_file, translated_redflags if translated_redflags.is_file() else None
             ),
+            routines=load_routines(routines_dir, stretches, directory / "routines"),
         )
-    stretches = load_stretches(stretches_dir)
     return Catalog(
         stretches=stretches,
         redflags=load_redflags(redflags_file),
         translations=translations,
-        routines=load_routines(content_dir / "routines", stretches),
+        routines=load_routines(routines_dir, stretches),
     )
