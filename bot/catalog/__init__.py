@@ -1,6 +1,6 @@
-"""All content, loaded and validated at start: stretches, the red-flag checklist and the
-education cards, in English and in every language translated under ``content/<lang>/``; the
-named session routines (English for now)."""
+"""All content, loaded and validated at start: stretches, the red-flag checklist, the
+education cards and the named session routines, in English and in every language translated
+under ``content/<lang>/``."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class Content:
     stretches: StretchLibrary
     redflags: Checklist
     learn: LearnCards = NO_CARDS
+    routines: tuple[Routine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Catalog:
     def in_language(self, language: str) -> Content:
         """The content in ``language`` (gettext's form, e.g. "pt_BR"), else English."""
         found = self.translations.get(language) or self.translations.get(language.split("_")[0])
-        return found or Content(self.stretches, self.redflags, self.learn)
+        return found or Content(self.stretches, self.redflags, self.learn, self.routines)
 
 
 def load_catalog(content_dir: Path) -> Catalog:
@@ -50,6 +51,8 @@ def load_catalog(content_dir: Path) -> Catalog:
     learn_file = content_dir / "learn.yaml"
     if not learn_file.is_file():  # an operator's own library of stretches: the bundled cards
         learn_file = resources.content_dir() / "learn.yaml"
+    routines_dir = content_dir / "routines"
+    stretches = load_stretches(stretches_dir)
     translations = {}
     for language, directory in language_dirs(content_dir).items():
         translated_redflags = directory / "redflags.yaml"
@@ -59,12 +62,12 @@ def load_catalog(content_dir: Path) -> Catalog:
                 redflags_file, translated_redflags if translated_redflags.is_file() else None
             ),
             learn=load_learn(learn_file, directory / "learn.yaml"),
+            routines=load_routines(routines_dir, stretches, directory / "routines"),
         )
-    stretches = load_stretches(stretches_dir)
     return Catalog(
         stretches=stretches,
         redflags=load_redflags(redflags_file),
         translations=translations,
-        routines=load_routines(content_dir / "routines", stretches),
+        routines=load_routines(routines_dir, stretches),
         learn=load_learn(learn_file),
     )

@@ -38,7 +38,7 @@ from bot.usecases.timers import TimerRef, TimerStarted
 
 
 async def session_command(update: Update, context: LimberContext) -> None:
-    await reply(update, *render_session_menu(context.t, context.services.catalog.routines))
+    await reply(update, *render_session_menu(context.t, context.content.routines))
 
 
 async def session_menu(
@@ -67,7 +67,7 @@ async def start_session(
         await reply(update, *render_question(t, offer.precaution, offer.answers, Origin.FIRST_RUN))
     else:
         await drop_keyboard(query)
-        routine = context.services.catalog.routine(offer.routine or "")
+        routine = next((r for r in context.content.routines if r.id == offer.routine), None)
         intro = render_session_intro(
             t, session_title(t, routine), offer.steps, offer.total_seconds, offer.replaced
         )

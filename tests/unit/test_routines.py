@@ -91,3 +91,19 @@ def test_a_bad_routine_fails_the_whole_catalog(tmp_path: Path) -> None:
     write(content / "routines", "broken", GOOD.format(id="broken").replace("standing-quad", "x"))
     with pytest.raises(ContentError, match=r"broken\.yaml"):
         load_catalog(content)
+
+
+def test_a_translation_replaces_the_name_and_purpose_only(tmp_path: Path) -> None:
+    english, german = tmp_path / "en", tmp_path / "de"
+    write(english, "lunch", GOOD.format(id="lunch"))
+    translated = GOOD.format(id="lunch").replace("Lunch break", "Mittagspause")
+    write(german, "lunch", translated.replace("A few minutes", "Ein paar Minuten"))
+    (routine,) = load_routines(english, LIBRARY, german)
+    assert routine.name == "Mittagspause" and routine.purpose.startswith("Ein paar Minuten")
+
+    write(german, "lunch", translated.replace("standing-quad", "seated-chair-rotation"))
+    with pytest.raises(ContentError, match="'steps': must be the same as in English"):
+        load_routines(english, LIBRARY, german)
+    write(german, "dinner", GOOD.format(id="dinner"))
+    with pytest.raises(ContentError, match="no English original"):
+        load_routines(english, LIBRARY, german)
