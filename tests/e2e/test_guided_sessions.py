@@ -156,7 +156,10 @@ async def test_a_session_from_the_reminder_to_the_end_with_a_restart_in_the_midd
 
         *_, end = await chat.press(NEXT, replies=2, message_id=step.message_id)
         assert end.text.startswith("🎉 Session complete! 4 of 5 steps done. 1 skipped.")
-        assert end.button_texts == ["🧘 Another session"]
+        assert "How did that feel?" in end.text
+        assert end.button_texts == [
+            "👍 Good", "😌 Too easy", "😓 Too hard", "🤕 It hurt", "🧘 Another session"
+        ]
 
         async with chat.services.sessions() as session:
             records = (
