@@ -21,6 +21,7 @@ from bot.db.file_guard import DatabaseFileGuard
 from bot.domain.flood import FloodGate
 from bot.handlers import (
     admin,
+    checkin,
     errors,
     fallback,
     flood,
@@ -30,6 +31,7 @@ from bot.handlers import (
     privacy,
     private_only,
     redflags,
+    reengagement,
     reminders,
     settings,
     start,
@@ -50,7 +52,10 @@ from bot.transport import AiohttpRequest, ApiContact
 
 log = logging.getLogger(__name__)
 
-FEATURES = (start, stretch, precautions, settings, reminders, privacy, membership, admin)
+FEATURES = (
+    start, stretch, precautions, settings, reminders, privacy, membership, admin,
+    reengagement, checkin,
+)  # fmt: skip
 
 PtbApplication = Application[Any, LimberContext, Any, Any, BotData, Any]
 

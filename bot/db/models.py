@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -70,7 +71,10 @@ class User(Base):
     precaution_answers: Mapped[int] = mapped_column(
         SmallInteger, default=0, server_default=text("0")
     )
+    # The next pain check-in (every two weeks), or None when the user switched them off.
+    checkin_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The last change the user made (settings, pause, coming back): re-engagement reads it.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -88,6 +92,12 @@ Index(
     User.snooze_due_at,
     sqlite_where=text("active = 1 AND snooze_due_at IS NOT NULL"),
     postgresql_where=text("active AND snooze_due_at IS NOT NULL"),
+)
+Index(
+    "ix_users_checkin_due_at_active",
+    User.checkin_due_at,
+    sqlite_where=text("active = 1 AND checkin_due_at IS NOT NULL"),
+    postgresql_where=text("active AND checkin_due_at IS NOT NULL"),
 )
 
 
@@ -163,7 +173,11 @@ class Activity(Base):
     """What was sent to or done by a user, and when: streaks and variety are derived from it."""
 
     __tablename__ = "activity"
-    __table_args__ = (Index("ix_activity_user_id_at", "user_id", "at"),)
+    __table_args__ = (
+        Index("ix_activity_user_id_at", "user_id", "at"),
+        # Weekly counts for operators (/stats, /metrics) read only the last days.
+        Index("ix_activity_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
@@ -172,3 +186,18 @@ class Activity(Base):
     kind: Mapped[str] = mapped_column(String(20))
     stretch_id: Mapped[str | None] = mapped_column(String(40), default=None)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Checkin(Base):
+    """A pain check-in answer: only the answer and the user's local date, nothing more."""
+
+    __tablename__ = "checkins"
+    # One answer a day: pressing another button the same day corrects it.
+    __table_args__ = (UniqueConstraint("user_id", "answered_on"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    answer: Mapped[str] = mapped_column(String(10))  # domain.checkin.PainAnswer
+    answered_on: Mapped[date] = mapped_column(Date)

@@ -89,6 +89,10 @@ class QueueKind(Protocol[DueT]):
 
     def decide(self, due: DueT, now: datetime, grace: timedelta) -> DueDecision: ...
 
+    async def prepare(
+        self, session: AsyncSession, due: Sequence[DueT], now: datetime
+    ) -> Sequence[DueT]: ...
+
     async def chooser(
         self, session: AsyncSession, due: Sequence[DueT], now: datetime
     ) -> Chooser[DueT]: ...
@@ -218,7 +222,8 @@ async def claim_due_reminders(
     languages: dict[int, str | None] = {}
     decided = 0
     for kind in kinds:
-        due = await _claim_due(session, kind, now, limit, languages)
+        claimed_due = await _claim_due(session, kind, now, limit, languages)
+        due = await kind.prepare(session, claimed_due, now) if claimed_due else claimed_due
         if not due:
             continue
         choose = await kind.chooser(session, due, now)

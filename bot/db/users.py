@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.dialect import insert_for
 from bot.db.models import User
 from bot.domain.account import Account
+from bot.domain.checkin import first_checkin
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
 from bot.domain.reminders import next_daily_due
 from bot.domain.schedule import EVERY_DAY
@@ -56,6 +57,7 @@ async def ensure_user(
                 paused_until=None,
                 precaution_answers=0,
                 active=True,
+                checkin_due_at=first_checkin(now),
                 created_at=now,
                 updated_at=now,
             )
@@ -89,6 +91,7 @@ def account_of(user: User) -> Account:
         precautions=PrecautionAnswers.stored(user.precaution_answers),
         active=user.active,
         created_at=user.created_at,
+        checkin_due_at=user.checkin_due_at,
     )
 
 

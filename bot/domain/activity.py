@@ -15,6 +15,7 @@ class ActivityKind(StrEnum):
     SNOOZED = "snoozed"
     EASIER = "easier"
     HARDER = "harder"
+    REPLIED = "replied"  # answered the re-engagement offer
 
 
 def current_streak(done_dates: Iterable[date], today: date) -> int:

@@ -62,6 +62,11 @@ class Action(StrEnum):
     # Start screen
     STRETCH_NOW = "sn"
     SET_REMINDER = "sr"
+    # Re-engagement offer: keep, time, pause or stop
+    REENGAGE = "re"
+    # Pain check-in: the answer; and switching check-ins on or off in settings
+    CHECKIN_ANSWER = "ca"
+    CHECKIN_TOGGLE = "ct"
 
 
 ArgCheck = Callable[[str], bool]
@@ -155,6 +160,9 @@ ARG_SPECS: dict[Action, ArgSpec] = {
     Action.SAFETY_ANSWER: ArgSpec((WORD, _one_of("y", "n", "s"), _one_of("f", "s"))),
     Action.STRETCH_NOW: NO_ARGS,
     Action.SET_REMINDER: NO_ARGS,
+    Action.REENGAGE: ArgSpec((_one_of("keep", "time", "pause", "stop"),)),
+    Action.CHECKIN_ANSWER: ArgSpec((_one_of("better", "same", "worse", "new"),)),
+    Action.CHECKIN_TOGGLE: NO_ARGS,
 }
 
 

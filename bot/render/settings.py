@@ -19,6 +19,7 @@ from bot.domain.schedule import EVERY_DAY, WEEKDAYS, WEEKENDS, has_day
 from bot.domain.timeparse import format_time
 from bot.domain.timezones import REGION_ZONES, zone_label
 from bot.render.callbacks import Action, encode
+from bot.render.checkin import checkins_toggle_button, describe_checkins
 from bot.render.dates import day_names, describe_days, describe_next
 from bot.render.i18n import N_, Translator
 from bot.render.precautions import summarize_answers
@@ -297,7 +298,11 @@ def settings_screen(t: Translator, account: Account, now: datetime) -> Screen:
     text = render_settings(
         t, settings, account.next_due_at, now, list(account.focus_areas), account.precautions
     )
-    return text, settings_keyboard(t, settings, now)
+    keyboard = settings_keyboard(t, settings, now)
+    # The pain check-in (render.checkin): its state and its switch.
+    text += "\n" + describe_checkins(t, account.checkins_on)
+    rows = [*keyboard.inline_keyboard, [checkins_toggle_button(t, account.checkins_on)]]
+    return text, InlineKeyboardMarkup(rows)
 
 
 def days_screen(t: Translator, account: Account) -> Screen:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from bot.db.models import User
 from bot.db.reminders import KIND_NAME_LENGTH
 from bot.reminders.kinds.base import ReminderKind
+from bot.reminders.kinds.checkin import PainCheckin
 from bot.reminders.kinds.stretch import picker_chooser, stretch_kinds
 from bot.services import Services
 
@@ -51,4 +52,6 @@ class ReminderKinds:
 def standard_kinds(services: Services, catalogs: Catalogs | None = None) -> ReminderKinds:
     """Every kind the bot sends, in the order a claim takes them, rendered in each user's
     language from ``catalogs`` (default: the ones shipped)."""
-    return ReminderKinds([*stretch_kinds(picker_chooser(services), catalogs)])
+    return ReminderKinds(
+        [*stretch_kinds(picker_chooser(services), catalogs), PainCheckin(catalogs)]
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,13 +12,16 @@ from telegram import InlineKeyboardMarkup
 
 from bot.db.activity import recent_stretches
 from bot.db.models import User
+from bot.db.reengagement import OFFER_MARK, pause_lapsed, reengagement_steps
 from bot.db.reminders import Chooser, ClaimedDelivery, DueRow
 from bot.domain.activity import ActivityKind
 from bot.domain.precautions import EVERY_PRECAUTION, forbidden_for_stored
+from bot.domain.reengagement import Step
 from bot.domain.reminders import DeliveryKind, DueDecision, decide_daily, decide_once
 from bot.reminders.kinds.base import ReminderKind
 from bot.reminders.sender import OutgoingMessage
 from bot.render.i18n import Catalogs
+from bot.render.reengagement import render_offer
 from bot.render.stretch_card import render_reminder_card
 from bot.services import Services
 
@@ -36,6 +39,8 @@ class DueUser:
     focus_areas: list[str]
     level: int
     precaution_answers: int
+    # Daily reminders only (``domain.reengagement``): a stretch card, or the offer instead.
+    step: Step = Step.REMIND
 
 
 # (due user, stretch ids shown to them lately, newest first) -> the stretch id to send.
@@ -105,16 +110,33 @@ class StretchReminder(ReminderKind[DueUser]):
     ) -> Chooser[DueUser]:
         recent = await recent_stretches(session, [user.user_id for user in due], now)
         choose = self.choose
-        return lambda user: choose(user, recent.get(user.user_id, []))
+
+        def choose_for(user: DueUser) -> str:
+            if user.step is Step.OFFER:
+                return OFFER_MARK
+            return choose(user, recent.get(user.user_id, []))
+
+        return choose_for
 
     async def compose(
         self, deliveries: Sequence[ClaimedDelivery], services: Services
     ) -> list[OutgoingMessage]:
         messages = []
         for delivery in deliveries:
-            text, keyboard = self._card(delivery.stretch_id, delivery.language, services)
+            if delivery.stretch_id == OFFER_MARK:
+                text, keyboard = self._offer(delivery.language)
+            else:
+                text, keyboard = self._card(delivery.stretch_id, delivery.language, services)
             messages.append(OutgoingMessage(delivery.chat_id, text, keyboard))
         return messages
+
+    def _offer(self, language: str | None) -> tuple[str, InlineKeyboardMarkup]:
+        t = self._catalogs.translator(language)
+        key = (OFFER_MARK, t.language)
+        offer = self._cards.get(key)
+        if offer is None:
+            offer = self._cards[key] = render_offer(t)
+        return offer
 
     def _card(
         self, stretch_id: str | None, language: str | None, services: Services
@@ -137,6 +159,21 @@ class DailyStretch(StretchReminder):
 
     def __init__(self, choose: StretchChooser, catalogs: Catalogs | None = None) -> None:
         super().__init__(DeliveryKind.DAILY, User.next_due_at, choose, catalogs or Catalogs())
+
+    async def prepare(
+        self, session: AsyncSession, due: Sequence[DueUser], now: datetime
+    ) -> Sequence[DueUser]:
+        """Who has ignored their reminders (``domain.reengagement``): the eighth in a row
+        becomes the offer; after an unanswered offer, reminders pause and nothing is sent."""
+        steps = await reengagement_steps(session, [user.user_id for user in due])
+        if not steps:
+            return due
+        await pause_lapsed(session, [uid for uid, step in steps.items() if step is Step.LAPSE])
+        return [
+            replace(user, step=step) if (step := steps.get(user.user_id)) is not None else user
+            for user in due
+            if steps.get(user.user_id) is not Step.LAPSE
+        ]
 
     def decide(self, due: DueUser, now: datetime, grace: timedelta) -> DueDecision:
         return decide_daily(
