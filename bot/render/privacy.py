@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time
+from datetime import date, datetime, time
 from html import escape
 from typing import Any
 
@@ -11,9 +11,11 @@ from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.stretches import Area
+from bot.domain.checkin import PainAnswer
 from bot.domain.precautions import PrecautionAnswers
 from bot.domain.timeparse import format_time
 from bot.render.callbacks import Action, encode
+from bot.render.checkin import render_checkin_history
 from bot.render.dates import describe_days
 from bot.render.i18n import N_, Translator
 from bot.render.precautions import describe_answers, exported_answers
@@ -82,10 +84,23 @@ def render_data_summary(t: Translator, export: dict[str, list[dict[str, Any]]]) 
             "never your answers)"
         ).format(n=counts["checks"]),
         t.gettext("• First contact: {date}").format(date=escape(_when(t, user["created_at"]))),
+        t.gettext("• Pain check-ins every two weeks: {on}").format(
+            on=_yes_no(t, user.get("checkin_due_at"))
+        ),
+        render_checkin_history(t, _checkins(export)),
         "",
         t.gettext("The attached file holds all of it. Send /forget to delete everything."),
     ]
     return "\n".join(lines)
+
+
+def _checkins(export: dict[str, list[dict[str, Any]]]) -> list[tuple[date, PainAnswer]]:
+    known = {answer.value for answer in PainAnswer}
+    return [
+        (date.fromisoformat(row["answered_on"]), PainAnswer(row["answer"]))
+        for row in export.get("checkins", [])
+        if row.get("answer") in known
+    ]
 
 
 def _precautions(user: dict[str, Any]) -> PrecautionAnswers:
@@ -106,8 +121,8 @@ def export_file_bytes(export: dict[str, list[dict[str, Any]]]) -> bytes:
 
 FORGET_QUESTION = N_(
     "<b>Delete everything I store about you?</b>\n"
-    "Your settings, stretch safety answers, reminders, activity log and check outcomes will be "
-    "gone for good. This cannot be undone."
+    "Your settings, stretch safety answers, reminders, activity log, check outcomes and pain "
+    "check-ins will be gone for good. This cannot be undone."
 )
 FORGET_DONE = N_(
     "Done: everything I stored about you is deleted. "

@@ -37,6 +37,8 @@ SAMPLE_ARGS: dict[Action, tuple[str, ...]] = {
     Action.FORGET_CONFIRM: ("12345",),
     Action.SAFETY_QUESTION: ("hip",),
     Action.SAFETY_ANSWER: ("bone", "n", "f"),
+    Action.REENGAGE: ("keep",),
+    Action.CHECKIN_ANSWER: ("new",),
 }
 
 
