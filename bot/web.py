@@ -6,6 +6,7 @@ import asyncio
 import hmac
 import json
 import logging
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,7 +20,8 @@ from telegram.ext import Application
 from bot import metrics
 from bot.db.app_state import write_heartbeat
 from bot.db.reminders import THIS_PROCESS
-from bot.db.stats import count_users
+from bot.db.stats import collect_retention, count_users
+from bot.domain.stats import Retention
 from bot.reminders.tick import ReminderTicker
 from bot.services import Services
 from bot.transport import ApiContact
@@ -39,6 +41,9 @@ MAX_BODY = 1024 * 1024
 # Update ids already taken from the webhook, to drop a replayed POST: Telegram resends an
 # update only when it got no answer, so a short memory is enough.
 SEEN_UPDATES = 1024
+# Retention reads the activity log: refreshed at most this often however often /metrics is
+# scraped (it changes slowly, and one count per user per day is not worth a scrape's cost).
+RETENTION_REFRESH_SECONDS = 300.0
 
 
 class RecentIds:
@@ -73,6 +78,7 @@ class WebServer:
     webhook: Webhook | None = None
     _seen: RecentIds = field(default_factory=lambda: RecentIds(SEEN_UPDATES))
     _probe: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _retention_at: float | None = None  # monotonic time of the last retention refresh
 
     def webhook_routes(self) -> web.Application:
         """The public side: only Telegram's webhook."""
@@ -179,7 +185,32 @@ class WebServer:
             metrics.SCHEDULED_USERS.set(counts.scheduled)
         except Exception:  # the counters are still worth serving without the gauges
             log.warning("could not refresh user gauges for /metrics", exc_info=True)
+        await self._refresh_retention()
         return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    async def _refresh_retention(self) -> None:
+        started = time.monotonic()
+        if self._retention_at is not None and (
+            started - self._retention_at < RETENTION_REFRESH_SECONDS
+        ):
+            return
+        try:
+            async with asyncio.timeout(DB_CHECK_TIMEOUT), self.services.sessions() as session:
+                retention = await collect_retention(session, self.services.clock.now())
+        except Exception:  # served without fresh retention; tried again at the next scrape
+            log.warning("could not refresh retention gauges for /metrics", exc_info=True)
+            return
+        self._retention_at = started
+        set_retention_gauges(retention)
+
+
+def set_retention_gauges(retention: Retention) -> None:
+    for day in retention.days:
+        metrics.RETENTION_ELIGIBLE.labels(day=str(day.day)).set(day.eligible)
+        metrics.RETENTION_ACTIVE.labels(day=str(day.day)).set(day.active)
+    metrics.WEEKLY_ACTIVE_USERS.set(retention.weekly_active)
+    metrics.SESSIONS_WEEK.set(retention.sessions_week)
+    metrics.STRETCHES_DONE_WEEK.set(retention.stretches_done_week)
 
 
 async def start_site(app: web.Application, host: str, port: int) -> web.AppRunner:
