@@ -3,15 +3,18 @@ should and is stored (answer and date only), and it can be switched off in /sett
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from bot.catalog import Catalog
+from bot.clock import FakeClock
 from bot.domain.checkin import PainAnswer
 from bot.domain.reminders import DeliveryStatus
 from bot.render.checkin import render_checkin_history
 from bot.render.i18n import ENGLISH
 from bot.sandbox.server import FakeBotApi
 from bot.usecases.checkins import checkin_history
-from tests.e2e.conftest import Chat
+from tests.e2e.conftest import Chat, running_bot
 
 QUESTION = "🩺 Two-week check-in\nHow is your pain compared with when you started?"
 ANSWERS = ["🙂 Better", "😐 About the same", "🙁 Worse", "⚠️ New symptoms"]
@@ -120,3 +123,23 @@ async def test_switched_off_in_settings_then_back_on(chat: Chat, api: FakeBotApi
     (edited,) = await chat.press("🩺 Check-ins: switch on", message_id=screen.message_id)
     assert "Pain check-in every two weeks: on" in edited.text
     await receive_checkin(chat)
+
+
+async def test_once_across_a_restart_and_at_the_same_local_time_across_dst(
+    api: FakeBotApi, sqlite_url: str, catalog: Catalog, clock: FakeClock
+) -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    clock.set(datetime(2026, 3, 10, 9, 0, tzinfo=berlin))  # first contact, winter time
+    async with running_bot(api, sqlite_url, catalog, clock) as first:
+        await first.say("/timezone Europe/Berlin", replies=2)
+        await receive_checkin(first)  # 24 Mar, 09:00 in Berlin
+        assert first.last.date == int(datetime(2026, 3, 24, 9, 0, tzinfo=berlin).timestamp())
+    async with running_bot(api, sqlite_url, catalog, clock) as second:  # a restart
+        assert (await second.tick()).claimed == 0
+        # Berlin moved to summer time on 29 Mar: the next one is still at 09:00 local.
+        clock.set(datetime(2026, 4, 7, 8, 59, tzinfo=berlin))
+        assert (await second.tick()).claimed == 0
+        clock.set(datetime(2026, 4, 7, 9, 0, tzinfo=berlin))
+        assert (await second.tick()).statuses == {DeliveryStatus.SENT: 1}
+        assert second.last.text.startswith(QUESTION)
+        assert (await second.tick()).claimed == 0
