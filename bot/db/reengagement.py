@@ -43,10 +43,13 @@ async def reengagement_steps(session: AsyncSession, user_ids: Sequence[int]) -> 
         .offset(IGNORED_IN_A_ROW - 1)
         .scalar_subquery()
     )
+    # Materialized, so each user's seventh-newest delivery is looked up once (both engines
+    # would otherwise inline it into every condition that reads it).
     users = (
         select(User.id.label("user_id"), User.updated_at, seventh.label("seventh"))
         .where(User.id.in_(user_ids))
-        .subquery()
+        .cte("users_seventh")
+        .prefix_with("MATERIALIZED")
     )
     engaged = exists().where(
         Activity.user_id == users.c.user_id,
@@ -64,16 +67,17 @@ async def reengagement_steps(session: AsyncSession, user_ids: Sequence[int]) -> 
     if not quiet:
         return {}
     history: dict[int, list[SentReminder]] = {user_id: [] for user_id in quiet}
+    # The status is checked here rather than in SQL: SQLite would pick the status index and
+    # read every delivered reminder of every user, instead of these users' last few days.
     rows = await session.execute(
-        select(Delivery.user_id, Delivery.due_at, Delivery.stretch_id).where(
+        select(Delivery.user_id, Delivery.due_at, Delivery.stretch_id, Delivery.status).where(
             Delivery.user_id.in_(quiet),
             Delivery.kind == DeliveryKind.DAILY.value,
-            Delivery.status == DeliveryStatus.SENT.value,
             Delivery.due_at >= min(quiet.values()),
         )
     )
-    for user_id, due_at, shown in rows:
-        if due_at >= quiet[user_id]:
+    for user_id, due_at, shown, status in rows:
+        if status == DeliveryStatus.SENT.value and due_at >= quiet[user_id]:
             history[user_id].append(SentReminder(due_at, offer=shown == OFFER_MARK))
     # Nothing of theirs since the seventh-newest reminder, so every one listed was ignored.
     return {user_id: reengagement_step(sent_list, None) for user_id, sent_list in history.items()}
