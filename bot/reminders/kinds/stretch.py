@@ -114,7 +114,9 @@ class StretchReminder(ReminderKind[DueUser]):
         def choose_for(user: DueUser) -> str:
             if user.step is Step.OFFER:
                 return OFFER_MARK
-            return choose(user, recent.get(user.user_id, []))
+            # The offer is logged like a reminder sent, but it showed no stretch.
+            shown = [sid for sid in recent.get(user.user_id, []) if sid != OFFER_MARK]
+            return choose(user, shown)
 
         return choose_for
 
