@@ -17,6 +17,9 @@ from bot.domain.reminders import DeliveryKind, DeliveryStatus
 # Stored in deliveries.stretch_id for a daily delivery that carried the offer instead of a
 # stretch: no stretch id can start with "~" (render.callbacks.STRETCH_ID).
 OFFER_MARK = "~offer"
+# Reminders that reached the user, or may have (a timeout after sending: never resent, and
+# counted as delivered here too, so an offer is never made twice).
+DELIVERED = (DeliveryStatus.SENT.value, DeliveryStatus.UNKNOWN.value)
 
 
 async def reengagement_steps(session: AsyncSession, user_ids: Sequence[int]) -> dict[int, Step]:
@@ -33,7 +36,7 @@ async def reengagement_steps(session: AsyncSession, user_ids: Sequence[int]) -> 
     delivered_daily = and_(
         sent.user_id == User.id,
         sent.kind == DeliveryKind.DAILY.value,
-        sent.status == DeliveryStatus.SENT.value,
+        sent.status.in_(DELIVERED),
     )
     seventh = (
         select(sent.due_at)
@@ -77,7 +80,7 @@ async def reengagement_steps(session: AsyncSession, user_ids: Sequence[int]) -> 
         )
     )
     for user_id, due_at, shown, status in rows:
-        if status == DeliveryStatus.SENT.value and due_at >= quiet[user_id]:
+        if status in DELIVERED and due_at >= quiet[user_id]:
             history[user_id].append(SentReminder(due_at, offer=shown == OFFER_MARK))
     # Nothing of theirs since the seventh-newest reminder, so every one listed was ignored.
     return {user_id: reengagement_step(sent_list, None) for user_id, sent_list in history.items()}

@@ -30,7 +30,12 @@ def first_stretch(user: DueUser, recent: list[str]) -> str:
 
 
 async def ignoring_users(
-    sessions: async_sessionmaker[AsyncSession], ids: range, *, sent: int = 7, offer: bool = False
+    sessions: async_sessionmaker[AsyncSession],
+    ids: range,
+    *,
+    sent: int = 7,
+    offer: bool = False,
+    offer_status: DeliveryStatus = DeliveryStatus.SENT,
 ) -> None:
     """Users who set their reminder a month ago and received ``sent`` daily reminders (the
     newest the offer, if ``offer``) without a reply; the next is due now."""
@@ -47,7 +52,9 @@ async def ignoring_users(
                         "user_id": user_id,
                         "due_at": due,
                         "kind": "daily",
-                        "status": DeliveryStatus.SENT.value,
+                        "status": (
+                            offer_status if offer and day == 1 else DeliveryStatus.SENT
+                        ).value,
                         "attempts": 1,
                         "stretch_id": OFFER_MARK if offer and day == 1 else "glute-bridge",
                         "claimed_at": due,
@@ -137,3 +144,18 @@ async def test_an_unanswered_offer_pauses_without_a_delivery(
         due_now = await session.scalar(select(func.count()).where(Delivery.due_at == NOW))
     assert user is not None and user.paused and user.next_due_at is None
     assert due_now == 0
+
+
+async def test_an_offer_that_may_have_arrived_is_not_made_again(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # The offer's send timed out after the request went out: Telegram may have delivered it.
+    await ignoring_users(
+        sessions, range(1, 2), sent=8, offer=True, offer_status=DeliveryStatus.UNKNOWN
+    )
+    async with sessions() as session, session.begin():
+        batch = await claim_due_reminders(session, NOW, kinds=KINDS, limit=10, grace=GRACE)
+    assert batch.deliveries == []  # no second offer: the unanswered one lapses
+    async with sessions() as session:
+        user = await session.get(User, 1)
+    assert user is not None and user.paused
