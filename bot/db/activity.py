@@ -6,11 +6,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Activity
-from bot.domain.activity import ActivityKind
+from bot.db.models import Activity, User
+from bot.domain.activity import USER_ACTIONS, ActivityKind
 
 SHOWING_KINDS = (ActivityKind.SHOWN, ActivityKind.REMINDER_SENT)
 # Variety looks back this far: far enough for the last few stretches of a daily user.
@@ -59,3 +59,16 @@ async def done_times(session: AsyncSession, user_id: int, since: datetime) -> li
         )
     )
     return list(rows)
+
+
+async def acted_since(session: AsyncSession, user_ids: Sequence[int], since: datetime) -> set[int]:
+    """Which of ``user_ids`` did something (not just received a reminder) since ``since``: one
+    query, an index lookup per user that stops at the first entry found."""
+    if not user_ids:
+        return set()
+    acted = exists().where(
+        Activity.user_id == User.id,
+        Activity.at >= since,
+        Activity.kind.in_([kind.value for kind in USER_ACTIONS]),
+    )
+    return set(await session.scalars(select(User.id).where(User.id.in_(user_ids), acted)))

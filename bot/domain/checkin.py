@@ -15,6 +15,8 @@ from bot.domain.reminders import DueDecision
 from bot.domain.schedule import EVERY_DAY, is_within_grace, next_due_at
 
 CHECKIN_EVERY = timedelta(days=14)
+# Asked only of people still using Limber: something done (not just received) this recently.
+IN_USE_WITHIN = timedelta(days=28)
 # No better after this long: worth having it looked at.
 SAME_FOR_TOO_LONG = timedelta(weeks=6)
 
@@ -74,11 +76,18 @@ def _on_day(day: date, wall: time, zone: ZoneInfo) -> datetime:
 
 
 def decide_checkin(
-    due_at: datetime, now: datetime, grace: timedelta, local_time: time | None, zone: str
+    due_at: datetime,
+    now: datetime,
+    grace: timedelta,
+    local_time: time | None,
+    zone: str,
+    in_use: bool = True,
 ) -> DueDecision:
-    """Send once if missed by less than ``grace`` (downtime: skipped, never flooded); the
-    next one always in the future."""
+    """Send once if missed by less than ``grace`` (downtime: skipped, never flooded) and the
+    user still uses Limber (``in_use``: did something within IN_USE_WITHIN; someone who never
+    started, or stopped, is not asked about their progress); the next one always in the
+    future."""
     return DueDecision(
-        send=is_within_grace(due_at, now, grace),
+        send=in_use and is_within_grace(due_at, now, grace),
         next_due=next_checkin(due_at, now, local_time, ZoneInfo(zone)),
     )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.activity import log_activity
+from bot.db.activity import acted_since, log_activity
 from bot.db.stats import collect_retention
 from bot.db.users import ensure_user
 from bot.domain.activity import ActivityKind
@@ -56,6 +56,20 @@ async def test_retention_on_a_constructed_history(
     assert retention.weekly_active == 3  # A, B and C; D only received a reminder
     assert retention.sessions_week == 4  # A: one day (two Dones on it), B: two days, C: one
     assert retention.stretches_done_week == 3  # A twice, C once
+
+
+async def test_who_acted_lately_for_the_checkin(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        for user_id, created in CREATED.items():
+            await ensure_user(session, user_id, user_id, created)
+        for user_id, kind, at in HISTORY:
+            await log_activity(session, user_id, kind, at)
+    async with sessions() as session:
+        assert await acted_since(session, [A, B, C, D], NOW - 7 * DAY) == {A, B, C}
+        assert await acted_since(session, [A, B, D], NOW - 7 * DAY - MINUTE) == {A, B, D}
+        assert await acted_since(session, [], NOW) == set()
 
 
 async def test_retention_with_nobody(sessions: async_sessionmaker[AsyncSession]) -> None:

@@ -14,6 +14,7 @@ from bot.render.checkin import render_checkin_history
 from bot.render.i18n import ENGLISH
 from bot.sandbox.server import FakeBotApi
 from bot.usecases.checkins import checkin_history
+from bot.usecases.practice import record_done
 from tests.e2e.conftest import Chat, running_bot
 
 QUESTION = "🩺 Two-week check-in\nHow is your pain compared with when you started?"
@@ -21,7 +22,13 @@ ANSWERS = ["🙂 Better", "😐 About the same", "🙁 Worse", "⚠️ New sympt
 TWO_WEEKS = timedelta(days=14)
 
 
+async def did_a_stretch(chat: Chat) -> None:
+    """The user did something lately: check-ins go only to people still using Limber."""
+    assert await record_done(chat.services, chat.chat_id, "glute-bridge") is not None
+
+
 async def receive_checkin(chat: Chat, after: timedelta = TWO_WEEKS) -> None:
+    await did_a_stretch(chat)
     chat.clock.advance(after)
     assert (await chat.tick()).statuses == {DeliveryStatus.SENT: 1}
     assert chat.last.text.startswith(QUESTION)
@@ -42,6 +49,16 @@ async def test_arrives_two_weeks_after_first_contact_exactly_once(
     assert chat.last.button_texts == ANSWERS
     assert (await chat.tick()).claimed == 0  # once
     await receive_checkin(chat)  # and again two weeks later
+
+
+async def test_not_asked_of_someone_who_has_not_used_limber_for_four_weeks(chat: Chat) -> None:
+    await chat.say("/settings")  # first contact, nothing done since
+    chat.clock.advance(TWO_WEEKS)
+    due = (await chat.user()).checkin_due_at
+    assert due == chat.clock.now()
+    assert (await chat.tick()).claimed == 0  # due, within the grace, but not in use: skipped
+    assert (await chat.user()).checkin_due_at == due + TWO_WEEKS
+    await receive_checkin(chat)  # in use again: asked two weeks later
 
 
 async def test_better_is_stored_with_its_date_and_encouraged(chat: Chat) -> None:

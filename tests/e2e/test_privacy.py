@@ -37,7 +37,7 @@ async def test_mydata_summary_and_full_json_export(chat: Chat, api: FakeBotApi) 
 
 
 async def test_mydata_shows_and_exports_pain_checkins(chat: Chat) -> None:
-    await chat.say("/settings")
+    await chat.say("/stretch", replies=2)
     await answer_a_checkin(chat, "😐 About the same")
     summary, document = await chat.say("/mydata", replies=2)
     assert "Pain check-ins every two weeks: yes" in summary.text

@@ -79,3 +79,10 @@ def test_late_within_grace_is_sent_once_and_the_next_is_two_weeks_on() -> None:
     decision = decide_checkin(due, due + timedelta(minutes=5), timedelta(hours=2), None, "UTC")
     assert decision.send
     assert decision.next_due == due + timedelta(days=14)
+
+
+def test_not_sent_to_someone_not_using_limber_but_still_scheduled() -> None:
+    due = datetime(2026, 1, 19, 8, 0, tzinfo=UTC)
+    decision = decide_checkin(due, due, timedelta(hours=2), None, "UTC", in_use=False)
+    assert not decision.send
+    assert decision.next_due == due + timedelta(days=14)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
+from bot.db.activity import acted_since
 from bot.db.models import User
 from bot.db.reminders import ClaimedDelivery, DueRow
-from bot.domain.checkin import decide_checkin
+from bot.domain.checkin import IN_USE_WITHIN, decide_checkin
 from bot.domain.reminders import DueDecision
 from bot.reminders.kinds.base import ReminderKind
 from bot.reminders.sender import OutgoingMessage
@@ -26,11 +28,13 @@ class DueCheckin:
     due_at: datetime
     timezone: str
     reminder_time: time | None
+    in_use: bool = True  # did something lately (set by ``prepare``)
 
 
 class PainCheckin(ReminderKind[DueCheckin]):
     """Every two weeks, unless switched off in /settings; not while paused or on hold (the
-    default audience: a hold already advises seeing a clinician)."""
+    default audience: a hold already advises seeing a clinician), nor to someone who has not
+    used Limber for four weeks (skipped, and asked again two weeks later)."""
 
     columns = (User.timezone, User.reminder_time)
 
@@ -42,8 +46,14 @@ class PainCheckin(ReminderKind[DueCheckin]):
     def load(self, row: DueRow) -> DueCheckin:
         return DueCheckin(row[0], row[1], row[2], row[3], row[4])
 
+    async def prepare(
+        self, session: AsyncSession, due: Sequence[DueCheckin], now: datetime
+    ) -> Sequence[DueCheckin]:
+        in_use = await acted_since(session, [d.user_id for d in due], now - IN_USE_WITHIN)
+        return [d if d.user_id in in_use else replace(d, in_use=False) for d in due]
+
     def decide(self, due: DueCheckin, now: datetime, grace: timedelta) -> DueDecision:
-        return decide_checkin(due.due_at, now, grace, due.reminder_time, due.timezone)
+        return decide_checkin(due.due_at, now, grace, due.reminder_time, due.timezone, due.in_use)
 
     async def compose(
         self, deliveries: Sequence[ClaimedDelivery], services: Services
