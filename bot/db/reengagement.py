@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.db.models import Activity, Delivery, User
-from bot.domain.activity import ActivityKind
+from bot.domain.activity import USER_ACTIONS
 from bot.domain.reengagement import IGNORED_IN_A_ROW, SentReminder, Step, reengagement_step
 from bot.domain.reminders import DeliveryKind, DeliveryStatus
 
@@ -57,7 +57,7 @@ async def reengagement_steps(session: AsyncSession, user_ids: Sequence[int]) -> 
     engaged = exists().where(
         Activity.user_id == users.c.user_id,
         Activity.at > users.c.seventh,
-        Activity.kind != ActivityKind.REMINDER_SENT.value,
+        Activity.kind.in_([kind.value for kind in USER_ACTIONS]),
     )
     quiet = {
         user_id: since

@@ -1,9 +1,12 @@
 """Gentle re-engagement: when reminders go unanswered, ask once, then stop asking.
 
 A daily reminder is *ignored* when nothing from the user is recorded after it and before the
-next one: no entry in the activity log other than reminders sent to them (a stretch asked for,
-Done, Skip, Snooze, Easier, Harder, an answer to this very offer) and no change to their
+next one: nothing they did in the activity log (``activity.USER_ACTIONS``: a stretch asked
+for, Done, Skip, Snooze, Easier, Harder, an answer to this very offer) and no change to their
 settings (``users.updated_at``: time, days, zone, pause, resume, coming back after a block).
+Commands that change nothing (/help, /settings opened and left) leave no record, and a pain
+check-in answer is stored with its date only, so neither counts: someone who only answers
+check-ins is still ignoring their reminders.
 After seven ignored daily reminders in a row, the eighth is replaced by ONE offer to change the
 time, pause or stop. If that offer is ignored in turn, the next reminder is not sent: reminders
 pause themselves, silently (the offer says so). Any reply starts the count again.
