@@ -42,8 +42,10 @@ MAX_BODY = 1024 * 1024
 # update only when it got no answer, so a short memory is enough.
 SEEN_UPDATES = 1024
 # Retention reads the activity log: refreshed at most this often however often /metrics is
-# scraped (it changes slowly, and one count per user per day is not worth a scrape's cost).
+# scraped (it changes slowly, and one count per user per day is not worth a scrape's cost),
+# in the background, so a scrape never waits for it (a big database may take seconds).
 RETENTION_REFRESH_SECONDS = 300.0
+RETENTION_TIMEOUT = 60.0
 
 
 class RecentIds:
@@ -78,7 +80,8 @@ class WebServer:
     webhook: Webhook | None = None
     _seen: RecentIds = field(default_factory=lambda: RecentIds(SEEN_UPDATES))
     _probe: asyncio.Lock = field(default_factory=asyncio.Lock)
-    _retention_at: float | None = None  # monotonic time of the last retention refresh
+    _retention_at: float | None = None  # monotonic time the last retention refresh started
+    _retention_task: asyncio.Task[None] | None = None
 
     def webhook_routes(self) -> web.Application:
         """The public side: only Telegram's webhook."""
@@ -185,22 +188,25 @@ class WebServer:
             metrics.SCHEDULED_USERS.set(counts.scheduled)
         except Exception:  # the counters are still worth serving without the gauges
             log.warning("could not refresh user gauges for /metrics", exc_info=True)
-        await self._refresh_retention()
+        self._refresh_retention()
         return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
-    async def _refresh_retention(self) -> None:
-        started = time.monotonic()
-        if self._retention_at is not None and (
-            started - self._retention_at < RETENTION_REFRESH_SECONDS
-        ):
+    def _refresh_retention(self) -> None:
+        """Start a retention refresh if the last one is old; this scrape serves the values
+        already there (none before the first refresh ends)."""
+        now = time.monotonic()
+        if self._retention_at is not None and now - self._retention_at < RETENTION_REFRESH_SECONDS:
             return
+        self._retention_at = now  # also after a failure: the next try waits its turn
+        self._retention_task = asyncio.create_task(self._collect_retention())
+
+    async def _collect_retention(self) -> None:
         try:
-            async with asyncio.timeout(DB_CHECK_TIMEOUT), self.services.sessions() as session:
+            async with asyncio.timeout(RETENTION_TIMEOUT), self.services.sessions() as session:
                 retention = await collect_retention(session, self.services.clock.now())
-        except Exception:  # served without fresh retention; tried again at the next scrape
+        except Exception:  # served without fresh retention until the next refresh
             log.warning("could not refresh retention gauges for /metrics", exc_info=True)
             return
-        self._retention_at = started
         set_retention_gauges(retention)
 
 

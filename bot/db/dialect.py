@@ -19,12 +19,15 @@ def _dialect(session: AsyncSession) -> str:
 
 
 def plus_days(session: AsyncSession, column: Any, days: int) -> Any:
-    """``column`` (a UTCDateTime) plus whole days, in SQL, comparable with other UTCDateTime
-    columns: SQLite stores them as 'YYYY-MM-DD HH:MM:SS.ffffff' text (strftime keeps
-    milliseconds, so a window edge may move by under a millisecond)."""
+    """``column`` (a UTCDateTime) plus whole days, in SQL, exactly comparable with other
+    UTCDateTime columns. SQLite stores them as 'YYYY-MM-DD HH:MM:SS.ffffff' text and its date
+    functions round to milliseconds, so only the date part goes through them: the time of
+    day, microseconds included, is kept as stored."""
     if _dialect(session) == "postgresql":
         return column + func.make_interval(0, 0, 0, int(days))
-    return func.strftime("%Y-%m-%d %H:%M:%f", column, f"+{int(days)} days")
+    return func.date(func.substr(column, 1, 10), f"+{int(days)} days").concat(
+        func.substr(column, 11)
+    )
 
 
 def utc_day(session: AsyncSession, column: Any) -> Any:

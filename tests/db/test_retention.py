@@ -81,3 +81,20 @@ async def test_retention_with_nobody(sessions: async_sessionmaker[AsyncSession])
         0,
         0,
     )
+
+
+async def test_day_windows_are_exact_to_the_microsecond(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # SQLite's date functions round to milliseconds: the windows must not follow them.
+    created = NOW - 10 * DAY + timedelta(microseconds=999_700)
+    micro = timedelta(microseconds=1)
+    async with sessions() as session, session.begin():
+        for user_id in (1, 2, 3):
+            await ensure_user(session, user_id, user_id, created)
+        await log_activity(session, 1, ActivityKind.DONE, created + 2 * DAY)  # day 2 starts
+        await log_activity(session, 2, ActivityKind.DONE, created + 2 * DAY - micro)  # day 1
+        await log_activity(session, 3, ActivityKind.DONE, created + DAY - micro)  # day 0
+    async with sessions() as session:
+        retention = await collect_retention(session, NOW)
+    assert retention.days[0] == DayRetention(1, eligible=3, active=1)

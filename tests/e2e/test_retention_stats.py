@@ -54,14 +54,17 @@ async def test_metrics_expose_retention_in_prometheus_text_format(
         api, sqlite_url, LIMBER_HEALTH_PORT=port, LIMBER_WEBHOOK_LISTEN="127.0.0.1"
     )
     async with serving(settings, catalog, api.token, Mode.WORKER):
-        for _ in range(100):
+        # The first scrape starts the retention refresh in the background; a later one shows it.
+        for _ in range(200):
             try:
                 status, body = await get(f"http://127.0.0.1:{port}/metrics")
+            except OSError:  # not listening yet
+                status, body = 0, ""
+            if "limber_retention_active_users{" in body:
                 break
-            except OSError:
-                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.05)
         else:
-            raise AssertionError("/metrics never answered")
+            raise AssertionError("/metrics never showed retention")
     assert status == 200
     samples = {
         (sample.name, tuple(sorted(sample.labels.items()))): sample.value
