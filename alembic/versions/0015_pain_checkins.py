@@ -48,7 +48,9 @@ def upgrade() -> None:
             postgresql_where=sa.text("active AND checkin_due_at IS NOT NULL"),
         )
     with op.batch_alter_table("activity", schema=None) as batch_op:
-        batch_op.create_index("ix_activity_at", ["at"], unique=False)
+        batch_op.create_index(
+            "ix_activity_at_kind_user_id", ["at", "kind", "user_id"], unique=False
+        )
     # Existing users: the first check-in two weeks after their first contact. Those long past
     # are skipped once by the claim (outside the grace period) and move on in steps of two
     # weeks, to the user's local time: nobody gets one at once, and they arrive spread out.
@@ -61,7 +63,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("activity", schema=None) as batch_op:
-        batch_op.drop_index("ix_activity_at")
+        batch_op.drop_index("ix_activity_at_kind_user_id")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_index(
             "ix_users_checkin_due_at_active",

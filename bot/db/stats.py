@@ -53,7 +53,7 @@ async def day_retention(session: AsyncSession, now: datetime) -> tuple[DayRetent
 
 async def collect_retention(session: AsyncSession, now: datetime) -> Retention:
     """Retention and the last seven days' counts; the weekly ones read only the last week's
-    rows (index on activity.at)."""
+    rows (an index on activity's time, kind and user, read alone)."""
     week = (Activity.at > now - WEEK, Activity.at <= now)
     acted = Activity.kind.in_(_ACTIONS)
     weekly = (
