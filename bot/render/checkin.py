@@ -67,7 +67,7 @@ def render_checkin_advice(
             [
                 t.gettext("Thanks for telling me. New symptoms are worth a closer look."),
                 t.gettext(
-                    "A few quick yes/no questions will show whether they need a doctor soon. "
+                    "A few quick yes/no questions help decide how soon to get them checked. "
                     "It takes about a minute."
                 ),
             ]
@@ -80,7 +80,8 @@ def render_checkin_advice(
                 t.gettext(
                     "Pain that is getting worse is worth having looked at. Please book an "
                     "appointment with your GP or a physiotherapist: they can examine you and "
-                    "adjust what you do."
+                    "adjust what you do. Until then, keep moving gently and leave out any "
+                    "stretch that makes the pain worse."
                 )
                 if answer is PainAnswer.WORSE
                 else t.gettext(
