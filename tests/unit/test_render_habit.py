@@ -10,6 +10,7 @@ import pytest
 from bot.domain.checkin import Advice, PainAnswer
 from bot.domain.emergency_numbers import NUMBERS
 from bot.domain.reengagement import OfferChoice
+from bot.domain.stats import DayRetention, Retention, Stats, UserCounts
 from bot.render.checkin import (
     checkins_toggle_button,
     describe_checkins,
@@ -19,6 +20,7 @@ from bot.render.checkin import (
 )
 from bot.render.i18n import ENGLISH, Translator
 from bot.render.reengagement import render_offer, render_offer_answer
+from bot.render.stats import render_stats
 from tests.unit.test_render import assert_buttons_fit, assert_fits, visible
 
 
@@ -64,3 +66,17 @@ def test_the_helpline_is_named_only_where_the_country_has_one() -> None:
     us, _ = render_checkin_advice(ENGLISH, Advice.SEE_CLINICIAN, PainAnswer.WORSE, NUMBERS["US"])
     assert "<b>111</b> (NHS 111" in gb
     assert "advice by phone" not in us
+
+
+def test_stats_with_retention(t: Translator) -> None:
+    retention = Retention(
+        (DayRetention(1, 40, 12), DayRetention(7, 30, 9), DayRetention(30, 0, 0)), 25, 60, 88
+    )
+    shown = render_stats(t, Stats(UserCounts(3, 2, 1), {"sent": 4}, {}, retention))
+    assert_fits(shown)
+    if t is ENGLISH:
+        assert visible(shown).splitlines()[-2:] == [
+            "Active after first contact: day 1: 12 of 40 (30%), day 7: 9 of 30 (30%), "
+            "day 30: 0 of 0 (-)",
+            "Last 7 days: 25 active users, 60 sessions, 88 stretches done",
+        ]
