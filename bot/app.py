@@ -22,6 +22,7 @@ from bot.db.file_guard import DatabaseFileGuard
 from bot.domain.flood import FloodGate
 from bot.handlers import (
     admin,
+    checkin,
     errors,
     fallback,
     feedback,
@@ -36,6 +37,7 @@ from bot.handlers import (
     private_only,
     progress,
     redflags,
+    reengagement,
     reminder_time,
     reminders,
     settings,
@@ -75,6 +77,8 @@ FEATURES = (
     privacy,
     membership,
     admin,
+    reengagement,
+    checkin,
 )
 
 PtbApplication = Application[Any, LimberContext, Any, Any, BotData, Any]

@@ -41,3 +41,24 @@ BUSIEST_MINUTE_DUE = Gauge(
 LATENESS_TARGET = Gauge(
     "limber_lateness_target_seconds", "The operator's target lateness (the forecast warns above it)"
 )
+
+# Retention (bot.domain.stats.Retention), refreshed at most every few minutes: counts only.
+RETENTION_ELIGIBLE = Gauge(
+    "limber_retention_eligible_users",
+    "Users whose day N after first contact is over",
+    ["day"],
+)
+RETENTION_ACTIVE = Gauge(
+    "limber_retention_active_users",
+    "Users who did something (not just received a reminder) on day N after first contact",
+    ["day"],
+)
+WEEKLY_ACTIVE_USERS = Gauge(
+    "limber_weekly_active_users", "Users who did something in the last 7 days"
+)
+SESSIONS_WEEK = Gauge(
+    "limber_sessions_last_7_days", "Days (user, UTC date) with something done, last 7 days"
+)
+STRETCHES_DONE_WEEK = Gauge(
+    "limber_stretches_done_last_7_days", "Stretches marked Done in the last 7 days"
+)

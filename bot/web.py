@@ -6,6 +6,7 @@ import asyncio
 import hmac
 import json
 import logging
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,8 +20,9 @@ from telegram.ext import Application
 from bot import metrics
 from bot.db.app_state import write_heartbeat
 from bot.db.reminders import THIS_PROCESS
-from bot.db.stats import count_users
+from bot.db.stats import collect_retention, count_users
 from bot.domain.forecast import FREE, Outlook
+from bot.domain.stats import Retention
 from bot.reminders.tick import ReminderTicker
 from bot.services import Services
 from bot.transport import ApiContact
@@ -40,6 +42,11 @@ MAX_BODY = 1024 * 1024
 # Update ids already taken from the webhook, to drop a replayed POST: Telegram resends an
 # update only when it got no answer, so a short memory is enough.
 SEEN_UPDATES = 1024
+# Retention reads the activity log: refreshed at most this often however often /metrics is
+# scraped (it changes slowly, and one count per user per day is not worth a scrape's cost),
+# in the background, so a scrape never waits for it (a big database may take seconds).
+RETENTION_REFRESH_SECONDS = 300.0
+RETENTION_TIMEOUT = 60.0
 
 
 class RecentIds:
@@ -74,6 +81,8 @@ class WebServer:
     webhook: Webhook | None = None
     _seen: RecentIds = field(default_factory=lambda: RecentIds(SEEN_UPDATES))
     _probe: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _retention_at: float | None = None  # monotonic time the last retention refresh started
+    _retention_task: asyncio.Task[None] | None = None
 
     def webhook_routes(self) -> web.Application:
         """The public side: only Telegram's webhook."""
@@ -182,7 +191,35 @@ class WebServer:
                 set_lateness_gauges(await self.ticker.lateness.outlook(self.services))
         except Exception:  # the counters are still worth serving without the gauges
             log.warning("could not refresh user gauges for /metrics", exc_info=True)
+        self._refresh_retention()
         return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    def _refresh_retention(self) -> None:
+        """Start a retention refresh if the last one is old; this scrape serves the values
+        already there (none before the first refresh ends)."""
+        now = time.monotonic()
+        if self._retention_at is not None and now - self._retention_at < RETENTION_REFRESH_SECONDS:
+            return
+        self._retention_at = now  # also after a failure: the next try waits its turn
+        self._retention_task = asyncio.create_task(self._collect_retention())
+
+    async def _collect_retention(self) -> None:
+        try:
+            async with asyncio.timeout(RETENTION_TIMEOUT), self.services.sessions() as session:
+                retention = await collect_retention(session, self.services.clock.now())
+        except Exception:  # served without fresh retention until the next refresh
+            log.warning("could not refresh retention gauges for /metrics", exc_info=True)
+            return
+        set_retention_gauges(retention)
+
+
+def set_retention_gauges(retention: Retention) -> None:
+    for day in retention.days:
+        metrics.RETENTION_ELIGIBLE.labels(day=str(day.day)).set(day.eligible)
+        metrics.RETENTION_ACTIVE.labels(day=str(day.day)).set(day.active)
+    metrics.WEEKLY_ACTIVE_USERS.set(retention.weekly_active)
+    metrics.SESSIONS_WEEK.set(retention.sessions_week)
+    metrics.STRETCHES_DONE_WEEK.set(retention.stretches_done_week)
 
 
 def set_lateness_gauges(outlook: Outlook) -> None:

@@ -1,7 +1,7 @@
 """claim order: who waited longer last time goes first among reminders due together
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0015
 Create Date: 2026-11-30 22:00:00
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0017'
-down_revision: str | None = '0014'
+down_revision: str | None = '0015'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -20,6 +20,16 @@ _WHERE = {
         'snooze_due_at',
         'active = 1 AND snooze_due_at IS NOT NULL',
         'active AND snooze_due_at IS NOT NULL',
+    ),
+    'ix_users_weekly_due_at_active': (
+        'weekly_due_at',
+        'active = 1 AND weekly_due_at IS NOT NULL',
+        'active AND weekly_due_at IS NOT NULL',
+    ),
+    'ix_users_checkin_due_at_active': (
+        'checkin_due_at',
+        'active = 1 AND checkin_due_at IS NOT NULL',
+        'active AND checkin_due_at IS NOT NULL',
     ),
 }
 

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Activity
-from bot.domain.activity import ActivityKind
+from bot.db.models import Activity, User
+from bot.domain.activity import USER_ACTIONS, ActivityKind
 
 SHOWING_KINDS = (ActivityKind.SHOWN, ActivityKind.REMINDER_SENT)
 # Variety looks back this far: far enough for the last few stretches of a daily user.
@@ -92,3 +92,16 @@ async def done_log(
     for user_id, at, stretch_id in rows:
         log[user_id].append((at, stretch_id))
     return log
+
+
+async def acted_since(session: AsyncSession, user_ids: Sequence[int], since: datetime) -> set[int]:
+    """Which of ``user_ids`` did something (not just received a reminder) since ``since``: one
+    query, an index lookup per user that stops at the first entry found."""
+    if not user_ids:
+        return set()
+    acted = exists().where(
+        Activity.user_id == User.id,
+        Activity.at >= since,
+        Activity.kind.in_([kind.value for kind in USER_ACTIONS]),
+    )
+    return set(await session.scalars(select(User.id).where(User.id.in_(user_ids), acted)))

@@ -4,11 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def insert_for(session: AsyncSession, table: Any) -> Any:
     """An INSERT that supports ``on_conflict_do_nothing`` on the session's engine."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return (postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert)(table)
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
+def plus_days(session: AsyncSession, column: Any, days: int) -> Any:
+    """``column`` (a UTCDateTime) plus whole days, in SQL, exactly comparable with other
+    UTCDateTime columns. SQLite stores them as 'YYYY-MM-DD HH:MM:SS.ffffff' text and its date
+    functions round to milliseconds, so only the date part goes through them: the time of
+    day, microseconds included, is kept as stored."""
+    if _dialect(session) == "postgresql":
+        return column + func.make_interval(0, 0, 0, int(days))
+    return func.date(func.substr(column, 1, 10), f"+{int(days)} days").concat(
+        func.substr(column, 11)
+    )
+
+
+def utc_day(session: AsyncSession, column: Any) -> Any:
+    """The UTC calendar date of a UTCDateTime column, in SQL (for counting distinct days)."""
+    if _dialect(session) == "postgresql":
+        return func.date(func.timezone("UTC", column))
+    return func.substr(column, 1, 10)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -98,7 +99,10 @@ class User(Base):
     weekly_time: Mapped[time | None] = mapped_column(Time, default=None)
     # Its queue entry (UTC), None when it is off.
     weekly_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The next pain check-in (every two weeks), or None when the user switched them off.
+    checkin_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The last change the user made (settings, pause, coming back): re-engagement reads it.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -123,8 +127,16 @@ Index(
 Index(
     "ix_users_weekly_due_at_active",
     User.weekly_due_at,
+    User.last_lateness_seconds.desc(),
     sqlite_where=text("active = 1 AND weekly_due_at IS NOT NULL"),
     postgresql_where=text("active AND weekly_due_at IS NOT NULL"),
+)
+Index(
+    "ix_users_checkin_due_at_active",
+    User.checkin_due_at,
+    User.last_lateness_seconds.desc(),
+    sqlite_where=text("active = 1 AND checkin_due_at IS NOT NULL"),
+    postgresql_where=text("active AND checkin_due_at IS NOT NULL"),
 )
 
 
@@ -200,7 +212,12 @@ class Activity(Base):
     """What was sent to or done by a user, and when: streaks and variety are derived from it."""
 
     __tablename__ = "activity"
-    __table_args__ = (Index("ix_activity_user_id_at", "user_id", "at"),)
+    __table_args__ = (
+        Index("ix_activity_user_id_at", "user_id", "at"),
+        # Weekly counts for operators (/stats, /metrics) read only the last days, from the
+        # index alone: without kind and user_id in it, fetching each row cost ten times more.
+        Index("ix_activity_at_kind_user_id", "at", "kind", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
@@ -288,3 +305,18 @@ class GuidedSession(Base):
     replaced: Mapped[int] = mapped_column(SmallInteger, default=0)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Checkin(Base):
+    """A pain check-in answer: only the answer and the user's local date, nothing more."""
+
+    __tablename__ = "checkins"
+    # One answer a day: pressing another button the same day corrects it.
+    __table_args__ = (UniqueConstraint("user_id", "answered_on"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    answer: Mapped[str] = mapped_column(String(10))  # domain.checkin.PainAnswer
+    answered_on: Mapped[date] = mapped_column(Date)

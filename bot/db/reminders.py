@@ -95,6 +95,10 @@ class QueueKind(Protocol[DueT]):
 
     def decide(self, due: DueT, now: datetime, grace: timedelta) -> DueDecision: ...
 
+    async def prepare(
+        self, session: AsyncSession, due: Sequence[DueT], now: datetime
+    ) -> Sequence[DueT]: ...
+
     async def chooser(
         self, session: AsyncSession, due: Sequence[DueT], now: datetime
     ) -> Chooser[DueT]: ...
@@ -277,10 +281,11 @@ async def claim_due_reminders(
     users: dict[int, tuple[str | None, int]] = {}
     decided = 0
     for kind in kinds:
-        due = []
+        claimed_due: list[Any] = []
         for part, count in sorted(plan[kind.name].items()):
             if count:
-                due += await _claim_due(session, kind, bounds, part, count, users)
+                claimed_due += await _claim_due(session, kind, bounds, part, count, users)
+        due = await kind.prepare(session, claimed_due, now) if claimed_due else claimed_due
         if not due:
             continue
         choose = await kind.chooser(session, due, now)

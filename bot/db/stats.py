@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, String, func, select, true, union_all
+from sqlalchemy import ColumnElement, String, distinct, exists, func, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
-from bot.db.models import Check, Delivery, User
-from bot.domain.stats import Stats, UserCounts
+from bot.db.dialect import plus_days, utc_day
+from bot.db.models import Activity, Check, Delivery, User
+from bot.domain.activity import USER_ACTIONS, ActivityKind
+from bot.domain.stats import RETENTION_DAYS, DayRetention, Retention, Stats, UserCounts
+
+WEEK = timedelta(days=7)
+_ACTIONS = [kind.value for kind in USER_ACTIONS]
 
 
 async def count_users(session: AsyncSession) -> UserCounts:
@@ -26,6 +31,54 @@ async def count_users(session: AsyncSession) -> UserCounts:
         )
     ).one()
     return UserCounts(users=row[0], active=row[1], scheduled=row[2])
+
+
+async def day_retention(session: AsyncSession, now: datetime) -> tuple[DayRetention, ...]:
+    """Day-N retention for every N in RETENTION_DAYS, in one pass over the users: for each
+    user whose day N is over, one index range lookup (activity by user and time) per N."""
+    columns = []
+    for day in RETENTION_DAYS:
+        over = User.created_at <= now - timedelta(days=day + 1)
+        acted = exists().where(
+            Activity.user_id == User.id,
+            Activity.kind.in_(_ACTIONS),
+            Activity.at >= plus_days(session, User.created_at, day),
+            Activity.at < plus_days(session, User.created_at, day + 1),
+        )
+        columns += [func.count().filter(over), func.count().filter(over, acted)]
+    row = (await session.execute(select(*columns).select_from(User))).one()
+    return tuple(
+        DayRetention(day, eligible=row[2 * i], active=row[2 * i + 1])
+        for i, day in enumerate(RETENTION_DAYS)
+    )
+
+
+async def collect_retention(session: AsyncSession, now: datetime) -> Retention:
+    """Retention and the last seven days' counts; the weekly ones read only the last week's
+    rows (an index on activity's time, kind and user, read alone)."""
+    week = (Activity.at > now - WEEK, Activity.at <= now)
+    acted = Activity.kind.in_(_ACTIONS)
+    weekly = (
+        await session.execute(
+            select(
+                func.count(distinct(Activity.user_id)).filter(acted),
+                func.count().filter(Activity.kind == ActivityKind.DONE.value),
+            ).where(*week)
+        )
+    ).one()
+    days_used = (
+        select(Activity.user_id, utc_day(session, Activity.at))
+        .where(*week, acted)
+        .distinct()
+        .subquery()
+    )
+    sessions_week = await session.scalar(select(func.count()).select_from(days_used))
+    return Retention(
+        days=await day_retention(session, now),
+        weekly_active=int(weekly[0]),
+        sessions_week=int(sessions_week or 0),
+        stretches_done_week=int(weekly[1]),
+    )
 
 
 async def collect_stats(session: AsyncSession, day_start: datetime) -> Stats:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.dialect import insert_for
 from bot.db.models import User
 from bot.domain.account import Account
+from bot.domain.checkin import first_checkin
 from bot.domain.onboarding import FIRST_STEP
 from bot.domain.precautions import Answer, Precaution, PrecautionAnswers
 from bot.domain.reminders import next_daily_due
@@ -62,6 +63,7 @@ async def ensure_user(
                 awaiting_reply=None,
                 zone_chosen=False,
                 active=True,
+                checkin_due_at=first_checkin(now),
                 created_at=now,
                 updated_at=now,
             )
@@ -104,6 +106,7 @@ def account_of(user: User) -> Account:
         weekly_day=user.weekly_day,
         weekly_time=user.weekly_time,
         weekly_due_at=user.weekly_due_at,
+        checkin_due_at=user.checkin_due_at,
     )
 
 

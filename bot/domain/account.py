@@ -40,11 +40,16 @@ class Account:
     weekly_day: int = DEFAULT_DAY
     weekly_time: time | None = None
     weekly_due_at: datetime | None = None
+    checkin_due_at: datetime | None = None  # the next pain check-in; None when switched off
 
     @property
     def on_hold(self) -> bool:
         """A red-flag check advised care: no stretches or reminders until the user says so."""
         return self.on_hold_since is not None
+
+    @property
+    def checkins_on(self) -> bool:
+        return self.checkin_due_at is not None
 
     @property
     def reminder_settings(self) -> ReminderSettings:

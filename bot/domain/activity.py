@@ -16,6 +16,14 @@ class ActivityKind(StrEnum):
     EASIER = "easier"
     HARDER = "harder"
     SESSION = "session"  # a guided session finished (or stopped after a step was done)
+    REPLIED = "replied"  # answered the re-engagement offer
+
+
+# What the user did, as opposed to what was sent to them: the log's signs of someone using
+# the bot (re-engagement and the operators' retention counts read them).
+USER_ACTIONS: tuple[ActivityKind, ...] = tuple(
+    kind for kind in ActivityKind if kind is not ActivityKind.REMINDER_SENT
+)
 
 
 def current_streak(done_dates: Iterable[date], today: date) -> int:

@@ -92,6 +92,11 @@ class Action(StrEnum):
     WEEKLY_DAY = "wd"
     WEEKLY_TIME = "wt"
     LEARN_SHOW = "lc"
+    # Re-engagement offer: keep, time, pause or stop
+    REENGAGE = "re"
+    # Pain check-in: the answer; and switching check-ins on or off in settings
+    CHECKIN_ANSWER = "ca"
+    CHECKIN_TOGGLE = "ct"
 
 
 ArgCheck = Callable[[str], bool]
@@ -225,6 +230,9 @@ ARG_SPECS: dict[Action, ArgSpec] = {
     # HHMM, or "r": at the reminder time.
     Action.WEEKLY_TIME: ArgSpec((_pattern(r"r|(?:[01][0-9]|2[0-3])[0-5][0-9]"),)),
     Action.LEARN_SHOW: ArgSpec((STRETCH_ID,)),  # a card id has a stretch id's shape
+    Action.REENGAGE: ArgSpec((_one_of("keep", "time", "pause", "stop"),)),
+    Action.CHECKIN_ANSWER: ArgSpec((_one_of("better", "same", "worse", "new"),)),
+    Action.CHECKIN_TOGGLE: NO_ARGS,
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time
+from datetime import date, datetime, time
 from html import escape
 from typing import Any
 
@@ -12,10 +12,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.stretches import Area
 from bot.domain.abilities import cannot_of
+from bot.domain.checkin import PainAnswer
 from bot.domain.precautions import PrecautionAnswers
 from bot.domain.timeparse import format_time
 from bot.domain.weekly import DEFAULT_DAY, WeeklySettings
 from bot.render.callbacks import Action, encode
+from bot.render.checkin import render_checkin_history
 from bot.render.dates import describe_days
 from bot.render.i18n import N_, Translator
 from bot.render.onboarding import NEED_LABELS
@@ -117,6 +119,10 @@ def render_data_summary(t: Translator, export: dict[str, list[dict[str, Any]]]) 
             "never your answers)"
         ).format(n=counts["checks"]),
         t.gettext("• First contact: {date}").format(date=escape(_when(t, user["created_at"]))),
+        t.gettext("• Pain check-ins every two weeks: {on}").format(
+            on=_yes_no(t, user.get("checkin_due_at"))
+        ),
+        render_checkin_history(t, _checkins(export)),
         "",
         t.gettext("The attached file holds all of it. Send /forget to delete everything."),
     ]
@@ -167,6 +173,15 @@ def _weekly(t: Translator, user: dict[str, Any]) -> str:
     )
 
 
+def _checkins(export: dict[str, list[dict[str, Any]]]) -> list[tuple[date, PainAnswer]]:
+    known = {answer.value for answer in PainAnswer}
+    return [
+        (date.fromisoformat(row["answered_on"]), PainAnswer(row["answer"]))
+        for row in export.get("checkins", [])
+        if row.get("answer") in known
+    ]
+
+
 def _precautions(user: dict[str, Any]) -> PrecautionAnswers:
     return PrecautionAnswers.stored(int(user.get("precaution_answers") or 0))
 
@@ -190,8 +205,8 @@ def export_file_bytes(export: dict[str, list[dict[str, Any]]]) -> bytes:
 FORGET_QUESTION = N_(
     "<b>Delete everything I store about you?</b>\n"
     "Your settings, safety answers, reminders, activity log, what you told me about how "
-    "stretches felt, sessions and timers, and check outcomes will be gone for good. "
-    "This cannot be undone."
+    "stretches felt, sessions and timers, pain check-ins and check outcomes will be gone "
+    "for good. This cannot be undone."
 )
 FORGET_DONE = N_(
     "Done: everything I stored about you is deleted. "

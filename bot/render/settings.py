@@ -20,6 +20,7 @@ from bot.domain.timeparse import format_time
 from bot.domain.timezones import REGION_ZONES, zone_label
 from bot.domain.weekly import WeeklySettings
 from bot.render.callbacks import Action, encode
+from bot.render.checkin import checkins_toggle_button, describe_checkins
 from bot.render.dates import day_names, describe_days, describe_next
 from bot.render.i18n import N_, Translator
 from bot.render.precautions import summarize_answers
@@ -359,9 +360,12 @@ def settings_screen(t: Translator, account: Account, now: datetime) -> Screen:
     text += "\n" + t.gettext("Weekly summary: <b>{when}</b>").format(
         when=escape(describe_weekly(t, account.weekly_settings))
     )
+    # The pain check-in (render.checkin): its state and its switch.
+    text += "\n" + describe_checkins(t, account.checkins_on)
     keyboard = settings_keyboard(t, settings, now).inline_keyboard
     weekly = [_button(t.gettext("📊 Weekly summary"), Action.WEEKLY_MENU)]
-    return text, InlineKeyboardMarkup([*keyboard, weekly])
+    checkins = [checkins_toggle_button(t, account.checkins_on)]
+    return text, InlineKeyboardMarkup([*keyboard, weekly, checkins])
 
 
 def days_screen(t: Translator, account: Account) -> Screen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.domain.forecast import PAID, Outlook
-from bot.domain.stats import Stats
+from bot.domain.stats import Retention, Stats
 from bot.render.i18n import Translator
 
 
@@ -13,6 +13,7 @@ def render_stats(t: Translator, stats: Stats) -> str:
     today, users = stats.deliveries_today, stats.users
     failures = sum(today.get(status, 0) for status in ("failed", "blocked", "unknown"))
     tiers = ", ".join(f"{escape(tier)} {n}" for tier, n in sorted(stats.checks_by_tier.items()))
+    retention = render_retention(t, stats.retention) if stats.retention else []
     return "\n".join(
         [
             t.gettext("<b>Limber stats</b>"),
@@ -32,6 +33,7 @@ def render_stats(t: Translator, stats: Stats) -> str:
                 tiers=tiers or t.gettext("none yet")
             ),
             *([] if stats.lateness is None else _lateness(t, stats.lateness)),
+            *retention,
         ]
     )
 
@@ -61,3 +63,30 @@ def _lateness(t: Translator, outlook: Outlook) -> list[str]:
             )
         lines.append(line)
     return lines
+
+
+def _share(active: int, eligible: int) -> str:
+    return f"{round(100 * active / eligible)}%" if eligible else "-"
+
+
+def render_retention(t: Translator, retention: Retention) -> list[str]:
+    """Day-N retention and the last seven days, as lines (definitions: docs/operating.md)."""
+    days = ", ".join(
+        t.gettext("day {day}: {active} of {eligible} ({share})").format(
+            day=day.day,
+            active=day.active,
+            eligible=day.eligible,
+            share=_share(day.active, day.eligible),
+        )
+        for day in retention.days
+    )
+    return [
+        t.gettext("Active after first contact: {days}").format(days=days),
+        t.gettext(
+            "Last 7 days: {users} active users, {sessions} sessions, {done} stretches done"
+        ).format(
+            users=retention.weekly_active,
+            sessions=retention.sessions_week,
+            done=retention.stretches_done_week,
+        ),
+    ]

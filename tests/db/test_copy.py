@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,16 @@ from sqlalchemy import delete, insert, select
 from bot.db.copy import CopyError, copy_database
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database
-from bot.db.models import Activity, AppState, Base, Check, Delivery, UploadedFile, User
+from bot.db.models import (
+    Activity,
+    AppState,
+    Base,
+    Check,
+    Checkin,
+    Delivery,
+    UploadedFile,
+    User,
+)
 
 NOW = datetime(2026, 3, 29, 6, 30, 15, 123456, tzinfo=UTC)
 BERLIN_SUMMER = timezone(timedelta(hours=2))
@@ -127,7 +136,8 @@ def _rows() -> list[Any]:
     ]
     state = [AppState(key="webhook_secret", value="s3cret-Ünïcode")]
     uploads = [UploadedFile(digest="ab" * 32, kind="photo", file_id="AgAC-1", uploaded_at=NOW)]
-    return [*activity, *deliveries, *checks, *state, *uploads]
+    checkins = [Checkin(id=4, user_id=1001, answer="same", answered_on=date(2026, 3, 15))]
+    return [*activity, *deliveries, *checks, *state, *uploads, *checkins]
 
 
 async def _fill(url: str) -> None:
@@ -188,6 +198,7 @@ def _counts() -> dict[str, int]:
         "checks": 2,
         "app_state": 1,
         "uploaded_files": 1,
+        "checkins": 1,
     }
 
 

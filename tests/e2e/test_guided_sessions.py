@@ -158,7 +158,11 @@ async def test_a_session_from_the_reminder_to_the_end_with_a_restart_in_the_midd
         assert end.text.startswith("🎉 Session complete! 4 of 5 steps done. 1 skipped.")
         assert "How did that feel?" in end.text
         assert end.button_texts == [
-            "👍 Good", "😌 Too easy", "😓 Too hard", "🤕 It hurt", "🧘 Another session"
+            "👍 Good",
+            "😌 Too easy",
+            "😓 Too hard",
+            "🤕 It hurt",
+            "🧘 Another session",
         ]
 
         async with chat.services.sessions() as session:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from bot.db.models import User
 from bot.db.privacy import USER_KEY_COLUMNS
 from bot.sandbox.server import FakeBotApi
 from tests.e2e.conftest import Chat
@@ -35,9 +36,38 @@ async def test_mydata_summary_and_full_json_export(chat: Chat, api: FakeBotApi) 
     assert set(export) == set(USER_KEY_COLUMNS)
 
 
+async def test_mydata_shows_and_exports_pain_checkins(chat: Chat) -> None:
+    await chat.say("/stretch", replies=2)
+    await answer_a_checkin(chat, "😐 About the same")
+    summary, document = await chat.say("/mydata", replies=2)
+    assert "Pain check-ins every two weeks: yes" in summary.text
+    today = chat.clock.now().date()
+    assert (
+        f"Pain check-ins (compared with when you started):\n• {today:%-d %b %Y}: about the same"
+        in (summary.text)
+    )
+    assert document.file is not None and document.file.content is not None
+    export = json.loads(document.file.content)
+    assert export["checkins"] == [
+        {"id": export["checkins"][0]["id"], "user_id": chat.chat_id, "answer": "same",
+         "answered_on": today.isoformat()}
+    ]  # fmt: skip
+
+
+async def answer_a_checkin(chat: Chat, label: str = "🙂 Better", replies: int = 2) -> list:  # type: ignore[type-arg]
+    """Bring the pain check-in forward to now, let it arrive, and answer it."""
+    async with chat.services.transaction() as session:
+        user = await session.get(User, chat.chat_id)
+        assert user is not None
+        user.checkin_due_at = chat.clock.now()
+    await chat.tick()
+    assert chat.last.text.startswith("🩺 Two-week check-in")
+    return await chat.press(label, replies=replies, message_id=chat.last.message_id)
+
+
 async def fill_every_table(chat: Chat) -> None:
     """A reminder delivered, a stretch done (it hurt: stopped), a finished check, a guided
-    session with its hold timer running: a row in every table."""
+    session with its hold timer running and a pain check-in answered: a row in every table."""
     local = chat.clock.now() + timedelta(minutes=1)
     await chat.say(f"/time {local:%H:%M}", replies=2)  # the user's zone is UTC
     chat.clock.advance(timedelta(minutes=1))
@@ -52,6 +82,7 @@ async def fill_every_table(chat: Chat) -> None:
     await chat.say("/session")
     *_, step = await chat.press("🧘 Desk break", replies=4)
     await chat.press("▶️ Start 120 s", message_id=step.message_id)
+    await answer_a_checkin(chat)
     counts = await rows_about_user(chat)
     assert all(counts.values()), counts
 

@@ -16,6 +16,7 @@ from bot.domain.activity import ActivityKind
 from bot.render.progress_picture import WIDTH
 from bot.sandbox.models import SentMessage
 from tests.e2e.conftest import Chat
+from tests.e2e.test_privacy import answer_a_checkin
 
 ZONE = "America/New_York"
 # Late evening in New York, already the next day in UTC: days must be the user's own.
@@ -106,3 +107,20 @@ async def test_ninety_days_in_the_users_own_days(chat: Chat) -> None:
     assert "Days with a stretch: 84 of 84" in text and "Stretches done: 84" in text
     assert "Longest holds" in text and "Per body area" in text
     assert image.height > 900  # areas and holds drawn below the calendar
+
+
+async def test_the_text_version_lists_the_pain_check_ins(chat: Chat) -> None:
+    _photo, before = await progress(chat)
+    assert "Pain check-ins" not in before  # none answered yet: nothing to show
+    async with chat.services.transaction() as session:  # check-ins go to people still active
+        session.add(
+            Activity(
+                user_id=chat.chat_id,
+                kind=ActivityKind.DONE.value,
+                stretch_id="cat-cow",
+                at=chat.clock.now(),
+            )
+        )
+    await answer_a_checkin(chat, "🙂 Better")
+    _photo, after = await progress(chat)
+    assert "Pain check-ins" in after and "better" in after

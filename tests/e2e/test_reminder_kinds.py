@@ -79,7 +79,7 @@ async def test_the_bots_kinds_are_due_by_indexed_columns(chat: Chat) -> None:
     """Every registered kind is claimed through a partial index on active users, in the send
     order (due, then who waited longer): its migration adds it with the column."""
     kinds = list(chat.ticker.kinds)
-    assert [kind.name for kind in kinds] == ["daily", "snooze", "weekly"]
+    assert [kind.name for kind in kinds] == ["daily", "snooze", "weekly", "checkin"]
     for kind in kinds:
         column = kind.due_column.property.columns[0]
         [index] = [i for i in column.table.indexes if next(iter(i.expressions)) is column]

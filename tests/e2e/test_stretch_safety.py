@@ -18,6 +18,7 @@ from bot.domain.precautions import (
     forbidden_movements,
 )
 from bot.sandbox.models import SentMessage
+from bot.usecases.practice import record_done
 from tests.e2e.conftest import NO_TO_EVERY_SAFETY_QUESTION, Chat
 
 HIP_REPLACEMENT = NO_TO_EVERY_SAFETY_QUESTION.with_answer(Precaution.HIP_REPLACEMENT, Answer.YES)
@@ -47,7 +48,9 @@ async def answer_question(chat: Chat, label: str, number: int) -> SentMessage:
 
 
 async def daily_reminders(chat: Chat, days: int) -> list[SentMessage]:
-    """Set the reminder a minute from now, then receive it on ``days`` days in a row."""
+    """Set the reminder a minute from now, then receive it on ``days`` days in a row. The user
+    does each day's stretch (recorded directly), so the reminders are not ignored (seven
+    ignored in a row bring the re-engagement offer instead: tests/e2e/test_reengagement.py)."""
     local = chat.clock.now() + timedelta(minutes=1)
     await chat.say(f"/time {local:%H:%M}", replies=2)  # the user's zone is UTC
     chat.clock.advance(timedelta(minutes=1))
@@ -56,6 +59,7 @@ async def daily_reminders(chat: Chat, days: int) -> list[SentMessage]:
         await chat.tick()
         assert chat.last.text.startswith("⏰ Time for your daily stretch!")
         reminders.append(chat.last)
+        await record_done(chat.services, chat.chat_id, stretch_on(chat, chat.last).id)
         chat.clock.advance(timedelta(days=1))
     return reminders
 

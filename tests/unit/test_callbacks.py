@@ -56,6 +56,8 @@ SAMPLE_ARGS: dict[Action, tuple[str, ...]] = {
     Action.WEEKLY_DAY: ("6",),
     Action.WEEKLY_TIME: ("r",),
     Action.LEARN_SHOW: ("when-to-see-someone",),
+    Action.REENGAGE: ("keep",),
+    Action.CHECKIN_ANSWER: ("new",),
 }
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from bot.db.models import User
 from bot.db.reminders import KIND_NAME_LENGTH
 from bot.reminders.kinds.base import ReminderKind
+from bot.reminders.kinds.checkin import PainCheckin
 from bot.reminders.kinds.stretch import picker_chooser, stretch_kinds
 from bot.reminders.kinds.weekly import WeeklySummary
 from bot.services import Services
@@ -56,5 +57,6 @@ def standard_kinds(services: Services, catalogs: Catalogs | None = None) -> Remi
         [
             *stretch_kinds(picker_chooser(services), catalogs),
             WeeklySummary(services.catalog, catalogs),
+            PainCheckin(catalogs),
         ]
     )

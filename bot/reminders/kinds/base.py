@@ -58,6 +58,15 @@ class ReminderKind(ABC, Generic[DueT]):
         """Whether to send this one (late within ``grace`` at most) and the next due instant to
         store: the kind's domain rule (``domain.reminders``)."""
 
+    async def prepare(
+        self, session: AsyncSession, due: Sequence[DueT], now: datetime
+    ) -> Sequence[DueT]:
+        """Before deciding: load what ``decide`` and ``chooser`` need for the whole batch (one
+        query), and settle the users the kind deals with itself, in the claim's transaction
+        (the rows are locked). Those left out of the result get no delivery and keep the due
+        entry the kind gave them. By default the batch, unchanged."""
+        return due
+
     async def chooser(
         self, session: AsyncSession, due: Sequence[DueT], now: datetime
     ) -> Chooser[DueT]:

@@ -13,15 +13,18 @@ from telegram import InlineKeyboardMarkup
 from bot.db.activity import recent_stretches
 from bot.db.feedback import stopped_stretches
 from bot.db.models import User
+from bot.db.reengagement import OFFER_MARK, pause_lapsed, reengagement_steps
 from bot.db.reminders import Chooser, ClaimedDelivery, DueRow
 from bot.domain.abilities import cannot_of
 from bot.domain.activity import ActivityKind
 from bot.domain.picking import EVERY_NEED, NothingToPick
 from bot.domain.precautions import EVERY_PRECAUTION, forbidden_for_stored
+from bot.domain.reengagement import Step
 from bot.domain.reminders import DeliveryKind, DueDecision, decide_daily, decide_once
 from bot.reminders.kinds.base import ReminderKind
 from bot.reminders.sender import OutgoingMessage
 from bot.render.i18n import Catalogs
+from bot.render.reengagement import render_offer
 from bot.render.stretch_card import render_reminder_card
 from bot.services import Services
 
@@ -43,6 +46,8 @@ class DueUser:
     # Stretches that hurt them (loaded for the batch by the chooser): never sent.
     stopped: frozenset[str] = frozenset()
     cannot: int = 0
+    # Daily reminders only (``domain.reengagement``): a stretch card, or the offer instead.
+    step: Step = Step.REMIND
 
 
 # (due user, stretch ids shown to them lately, newest first) -> the stretch id to send.
@@ -131,9 +136,13 @@ class StretchReminder(ReminderKind[DueUser]):
         choose = self.choose
 
         def chosen(user: DueUser) -> str:
+            if user.step is Step.OFFER:
+                return OFFER_MARK
             if user.user_id in stopped:
                 user = replace(user, stopped=frozenset(stopped[user.user_id]))
-            return choose(user, recent.get(user.user_id, []))
+            # The offer is logged like a reminder sent, but it showed no stretch.
+            shown = [sid for sid in recent.get(user.user_id, []) if sid != OFFER_MARK]
+            return choose(user, shown)
 
         return chosen
 
@@ -142,9 +151,20 @@ class StretchReminder(ReminderKind[DueUser]):
     ) -> list[OutgoingMessage]:
         messages = []
         for delivery in deliveries:
-            text, keyboard = self._card(delivery.stretch_id, delivery.language, services)
+            if delivery.stretch_id == OFFER_MARK:
+                text, keyboard = self._offer(delivery.language)
+            else:
+                text, keyboard = self._card(delivery.stretch_id, delivery.language, services)
             messages.append(OutgoingMessage(delivery.chat_id, text, keyboard))
         return messages
+
+    def _offer(self, language: str | None) -> tuple[str, InlineKeyboardMarkup]:
+        t = self._catalogs.translator(language)
+        key = (OFFER_MARK, t.language)
+        offer = self._cards.get(key)
+        if offer is None:
+            offer = self._cards[key] = render_offer(t)
+        return offer
 
     def _card(
         self, stretch_id: str | None, language: str | None, services: Services
@@ -167,6 +187,21 @@ class DailyStretch(StretchReminder):
 
     def __init__(self, choose: StretchChooser, catalogs: Catalogs | None = None) -> None:
         super().__init__(DeliveryKind.DAILY, User.next_due_at, choose, catalogs or Catalogs())
+
+    async def prepare(
+        self, session: AsyncSession, due: Sequence[DueUser], now: datetime
+    ) -> Sequence[DueUser]:
+        """Who has ignored their reminders (``domain.reengagement``): the eighth in a row
+        becomes the offer; after an unanswered offer, reminders pause and nothing is sent."""
+        steps = await reengagement_steps(session, [user.user_id for user in due])
+        if not steps:
+            return due
+        await pause_lapsed(session, [uid for uid, step in steps.items() if step is Step.LAPSE])
+        return [
+            replace(user, step=step) if (step := steps.get(user.user_id)) is not None else user
+            for user in due
+            if steps.get(user.user_id) is not Step.LAPSE
+        ]
 
     def decide(self, due: DueUser, now: datetime, grace: timedelta) -> DueDecision:
         return decide_daily(
