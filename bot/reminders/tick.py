@@ -247,6 +247,12 @@ class ReminderTicker:
     async def _record(self, outcomes: list[tuple[ClaimedDelivery, SendResult]]) -> None:
         if not outcomes:
             return
+        # Taken out first, so that a failed recording leaves nothing behind.
+        late = [
+            (c.user_id, seconds)
+            for c, _ in outcomes
+            if (seconds := self._lateness.pop(c.delivery_id, None)) is not None
+        ]
         now = self._svc.clock.now()
         async with self._svc.transaction() as session:
             await finish_deliveries(
@@ -254,14 +260,7 @@ class ReminderTicker:
                 [(c.delivery_id, r.status, r.message_id, r.attempts) for c, r in outcomes],
                 now,
             )
-            await record_lateness(
-                session,
-                [
-                    (c.user_id, late)
-                    for c, _ in outcomes
-                    if (late := self._lateness.pop(c.delivery_id, None)) is not None
-                ],
-            )
+            await record_lateness(session, late)
             await deactivate_users(
                 session, [c.user_id for c, r in outcomes if r.status is DeliveryStatus.BLOCKED], now
             )
