@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.pacing import MAX_PAID_BROADCAST_RATE
 from bot.resources import content_dir
 
 # The content that ships with Limber; LIMBER_CONTENT_DIR replaces it with an operator's own.
@@ -34,7 +35,25 @@ class Settings(BaseSettings):
     tick_seconds: float = Field(default=5.0, gt=0, alias="LIMBER_TICK_SECONDS")
     claim_batch_size: int = Field(default=500, ge=1, alias="LIMBER_CLAIM_BATCH_SIZE")
     reminder_grace_minutes: int = Field(default=120, ge=0, alias="LIMBER_REMINDER_GRACE_MINUTES")
-    send_rate_per_second: float = Field(default=25.0, gt=0, alias="LIMBER_SEND_RATE_PER_SECOND")
+    # The bot's whole free budget, every process together (Telegram allows about 30/s):
+    # reminders get it minus the reserve kept for replies to people.
+    send_rate_per_second: float = Field(default=28.0, gt=0, alias="LIMBER_SEND_RATE_PER_SECOND")
+    reply_reserve_per_second: float = Field(
+        default=3.0, ge=0, alias="LIMBER_REPLY_RESERVE_PER_SECOND"
+    )
+    # Paid broadcast (allow_paid_broadcast, 0.1 Star a message): reminders the free rate would
+    # send later than the target lateness go paid, up to this rate and the day's Stars.
+    paid_broadcast_rate: float = Field(
+        default=0.0, ge=0, le=MAX_PAID_BROADCAST_RATE, alias="LIMBER_PAID_BROADCAST_RATE"
+    )
+    paid_broadcast_daily_stars: float = Field(
+        default=0.0, ge=0, alias="LIMBER_PAID_BROADCAST_DAILY_STARS"
+    )
+    target_lateness_seconds: float = Field(
+        default=60.0, gt=0, alias="LIMBER_TARGET_LATENESS_SECONDS"
+    )
+    # Optional: the send budget in Redis instead of the database (PostgreSQL deployments).
+    redis_url: SecretStr | None = Field(default=None, alias="LIMBER_REDIS_URL")
     send_rate_per_chat_seconds: float = Field(
         default=1.0, ge=0, alias="LIMBER_SEND_RATE_PER_CHAT_SECONDS"
     )
@@ -59,7 +78,7 @@ class Settings(BaseSettings):
     flood_messages: int = Field(default=20, ge=1, alias="LIMBER_FLOOD_MESSAGES")
     flood_seconds: float = Field(default=10, gt=0, alias="LIMBER_FLOOD_SECONDS")
 
-    @field_validator("locale_dir", mode="before")
+    @field_validator("locale_dir", "redis_url", mode="before")
     @classmethod
     def _empty_means_default(cls, value: object) -> object:
         return None if value == "" else value

@@ -25,3 +25,12 @@ TICK_SECONDS = Histogram(
 )
 ACTIVE_USERS = Gauge("limber_active_users", "Users who have not blocked the bot")
 SCHEDULED_USERS = Gauge("limber_scheduled_users", "Active users with a daily reminder queued")
+PAID_BROADCASTS = Counter(
+    "limber_paid_broadcasts_total", "Reminders sent with allow_paid_broadcast (0.1 Star each)"
+)
+PAID_BROADCASTS_TODAY = Gauge(
+    "limber_paid_broadcasts_today", "Paid broadcasts counted today (UTC), every process"
+)
+PAID_BROADCAST_STARS_TODAY = Gauge(
+    "limber_paid_broadcast_stars_today", "Telegram Stars spent on paid broadcasts today (UTC)"
+)

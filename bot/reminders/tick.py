@@ -24,17 +24,23 @@ from bot.db.reminders import (
     log_reminders_sent,
     reclaim_abandoned,
     release_pending,
+    requeue_deliveries,
     start_sending,
 )
 from bot.domain.reminders import DeliveryStatus
 from bot.reminders.kinds import ReminderKinds, standard_kinds
-from bot.reminders.sender import OutgoingMessage, ReminderSender, SendResult
+from bot.reminders.sender import OutgoingMessage, Paced, ReminderSender, SendResult
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-# A chunk marked as sending goes out at once, so it must fit the reminder connection pool.
+# A chunk marked as sending goes out at once, so the chunks in flight must fit the reminder
+# connection pool (bot/app.py sizes it so).
 MAX_CHUNK = 128
+CHUNKS_IN_FLIGHT = 2
+# A chunk holds about this many seconds of sends: small enough that its burst stays well
+# within Telegram's allowance, large enough that the budget's store sees few requests.
+CHUNK_SECONDS = 0.2
 # At shutdown, how long recording the outcomes of abandoned sends may take.
 RECORDING_SECONDS = 1.0
 
@@ -44,6 +50,19 @@ class TickReport:
     claimed: int = 0
     statuses: Counter[DeliveryStatus] = field(default_factory=Counter)
     seconds: float = 0.0
+
+
+Outcomes = list[tuple[ClaimedDelivery, SendResult]]
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """A chunk composed and paced: its deliveries, their messages, which go paid."""
+
+    chunk: list[ClaimedDelivery]
+    messages: dict[int, OutgoingMessage]
+    paid: list[bool]
+    taken: int  # how many of the claimed deliveries offered it covers
 
 
 def chunked(items: Sequence[ClaimedDelivery], size: int) -> Iterator[Sequence[ClaimedDelivery]]:
@@ -78,10 +97,11 @@ class ReminderTicker:
     async def tick(self) -> TickReport:
         """Claim one batch and send it; ticks never overlap within a process.
 
-        The batch goes out in chunks of about a second's worth of sends: each chunk is marked
-        as sending just before it goes out, so a process killed mid-batch leaves only chunks
-        whose requests were already written in doubt (never resent), and the rest pending for
-        another process. A chunk's results are recorded while the next chunk is on its way.
+        The batch goes out in chunks of a fraction of a second's worth of sends: each chunk is
+        marked as sending just before it goes out, so a process killed mid-batch leaves only
+        chunks whose requests were already written in doubt (never resent), and the rest
+        pending for another process. Each chunk's results are recorded as soon as it is
+        answered (429 refusals back in the queue), while the next chunk waits for its slots.
         """
         async with self._lock:
             started = self.last_progress = time.monotonic()
@@ -89,20 +109,22 @@ class ReminderTicker:
                 return TickReport()
             claimed = await self._claim()
             report = TickReport(claimed=len(claimed))
-            recording: asyncio.Task[None] | None = None
+            sending: list[asyncio.Task[Outcomes | None]] = []
+            size, start = self._chunk_size(), 0
             try:
-                for chunk in chunked(claimed, self._chunk_size()):
-                    outcomes = await self._send_chunk(chunk)
-                    if outcomes is None:
+                while start < len(claimed):
+                    # Paced while the chunks before it are still on their way, so a process
+                    # is not held to one chunk per round trip to Telegram.
+                    ready = await self._prepare(claimed[start : start + size])
+                    if ready is None:
                         break  # stopping: the rest stay pending, and stop() releases them
-                    if recording is not None:
-                        await recording  # one recording at a time, in order
-                    recording = asyncio.create_task(self._record(outcomes))
-                    report.statuses.update(result.status for _, result in outcomes)
-                    self.last_progress = time.monotonic()
+                    start += ready.taken
+                    if len(sending) >= CHUNKS_IN_FLIGHT:
+                        self._count(report, await sending.pop(0))
+                    sending.append(asyncio.create_task(self._send_and_record(ready)))
             finally:
-                if recording is not None:
-                    await recording
+                for task in sending:
+                    self._count(report, await task)
             report.seconds = time.monotonic() - started
             metrics.TICK_SECONDS.observe(report.seconds)
             for status, count in report.statuses.items():
@@ -111,19 +133,48 @@ class ReminderTicker:
                 log.info("tick: %d claimed, %s", len(claimed), dict(report.statuses))
             return report
 
-    async def _send_chunk(
-        self, chunk: Sequence[ClaimedDelivery]
-    ) -> list[tuple[ClaimedDelivery, SendResult]] | None:
-        """Send one chunk and return the outcomes; None when stopping before it went out."""
-        messages = await self._compose(chunk)
-        chunk = [item for item in chunk if item.delivery_id in messages]
-        if not await self._sender.pace(item.chat_id for item in chunk):
+    async def _prepare(self, claimed: Sequence[ClaimedDelivery]) -> _Ready | None:
+        """Compose a chunk and wait for its slots in the budget; None when stopping. The
+        budget may take only the first part of it (``_Ready.taken`` of ``claimed``)."""
+        messages = await self._compose(claimed)
+        chunk = [item for item in claimed if item.delivery_id in messages]
+        now = self._svc.clock.now()
+        paid = await self._sender.pace(
+            [Paced(item.chat_id, (now - item.due_at).total_seconds()) for item in chunk]
+        )
+        if paid is None:
             return None
+        chunk = chunk[: len(paid)]
+        # Deliveries that failed to compose count as taken (they stay pending for the lease).
+        taken = len(claimed) if len(chunk) == len(messages) else claimed.index(chunk[-1]) + 1
+        return _Ready(chunk, messages, [*paid], taken)
+
+    def _count(self, report: TickReport, outcomes: Outcomes | None) -> None:
+        if outcomes:
+            report.statuses.update(result.status for _, result in outcomes)
+            self.last_progress = time.monotonic()
+
+    async def _send_and_record(self, ready: _Ready) -> Outcomes | None:
+        """Send a paced chunk, then record its outcomes (429 refusals back in the queue)."""
+        outcomes = await self._send_ready(ready)
+        if outcomes:
+            await self._record(outcomes)
+        return outcomes
+
+    async def _send_ready(self, ready: _Ready) -> Outcomes | None:
+        """Send a paced chunk and return the outcomes; None when stopping before it went out."""
+        if not await self._sender.until_unpaused():  # a 429 came since it was paced
+            return None
+        chunk = ready.chunk
+        lanes = {item.delivery_id: lane for item, lane in zip(chunk, ready.paid, strict=True)}
         async with self._svc.transaction() as session:
             mine = await start_sending(session, chunk, self._svc.clock.now(), kinds=self.kinds)
         held = [item for item in chunk if item.delivery_id in mine]
         sends = [
-            asyncio.ensure_future(self._deliver(item, messages[item.delivery_id])) for item in held
+            asyncio.ensure_future(
+                self._deliver(item, ready.messages[item.delivery_id], lanes[item.delivery_id])
+            )
+            for item in held
         ]
         self._in_flight.update(sends)
         try:
@@ -173,9 +224,9 @@ class ReminderTicker:
         )
 
     def _chunk_size(self) -> int:
-        settings = self._svc.settings
-        rate = settings.send_rate_per_second
-        return max(1, min(settings.claim_batch_size, math.ceil(rate), MAX_CHUNK))
+        rate = self._sender.per_second * CHUNK_SECONDS
+        size = MAX_CHUNK if math.isinf(rate) else math.ceil(rate)
+        return max(1, min(self._svc.settings.claim_batch_size, size, MAX_CHUNK))
 
     async def _claim(self) -> list[ClaimedDelivery]:
         settings, now = self._svc.settings, self._svc.clock.now()
@@ -210,9 +261,11 @@ class ReminderTicker:
                 log.exception("could not compose %d %s reminders", len(items), name)
         return messages
 
-    async def _deliver(self, item: ClaimedDelivery, message: OutgoingMessage) -> SendResult:
+    async def _deliver(
+        self, item: ClaimedDelivery, message: OutgoingMessage, paid: bool
+    ) -> SendResult:
         try:
-            return await self._sender.send(message, paced=True)
+            return await self._sender.send(message, paced=True, paid=paid)
         except asyncio.CancelledError:
             if not self._abandoned:
                 raise
@@ -228,9 +281,21 @@ class ReminderTicker:
             return
         now = self._svc.clock.now()
         async with self._svc.transaction() as session:
+            await requeue_deliveries(
+                session,
+                [
+                    (c.delivery_id, r.attempts, now + timedelta(seconds=r.retry_after))
+                    for c, r in outcomes
+                    if r.retry_after is not None
+                ],
+            )
             await finish_deliveries(
                 session,
-                [(c.delivery_id, r.status, r.message_id, r.attempts) for c, r in outcomes],
+                [
+                    (c.delivery_id, r.status, r.message_id, r.attempts)
+                    for c, r in outcomes
+                    if r.retry_after is None
+                ],
                 now,
             )
             await deactivate_users(

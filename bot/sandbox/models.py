@@ -167,6 +167,7 @@ class ApiCall:
     params: JSONDict
     status: int
     description: str | None = None
+    at: float = 0.0  # when it was answered, time.monotonic() of the sandbox
 
     @property
     def ok(self) -> bool:
