@@ -8,6 +8,7 @@ from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Check, Delivery, User
+from bot.db.send_budget import paid_broadcasts_on
 from bot.domain.stats import Stats, UserCounts
 
 
@@ -38,4 +39,5 @@ async def collect_stats(session: AsyncSession, day_start: datetime) -> Stats:
         users=users,
         deliveries_today={status: n for status, n in deliveries.all()},
         checks_by_tier={tier: n for tier, n in checks.all()},
+        paid_broadcasts_today=await paid_broadcasts_on(session, day_start.date()),
     )

@@ -17,3 +17,4 @@ class Stats:
     users: UserCounts
     deliveries_today: dict[str, int]  # by delivery status
     checks_by_tier: dict[str, int]
+    paid_broadcasts_today: int = 0  # sent with allow_paid_broadcast, every process (UTC day)

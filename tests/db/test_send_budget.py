@@ -21,6 +21,7 @@ from bot.db.send_budget import (
     reserve_slots,
     take_paid_broadcasts,
 )
+from bot.db.stats import collect_stats
 from bot.db.users import ensure_user
 from bot.domain.reminders import DeliveryStatus
 from bot.reminders.kinds.stretch import stretch_kinds
@@ -44,6 +45,8 @@ async def test_paid_broadcasts_never_pass_the_days_cap(
     assert await take(60) == 10
     async with sessions() as session:
         assert await paid_broadcasts_on(session, DAY) == 100
+        stats = await collect_stats(session, datetime(2026, 11, 30, tzinfo=UTC))
+    assert stats.paid_broadcasts_today == 100  # /stats shows it, with 10.0 Stars
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)

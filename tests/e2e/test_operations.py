@@ -80,6 +80,8 @@ async def test_polling_mode_answers_and_serves_health_and_metrics(
         assert status == 200
         assert "limber_updates_total" in body and "limber_active_users 1.0" in body
         assert "limber_tick_seconds_count" in body
+        assert "limber_paid_broadcasts_today 0.0" in body
+        assert "limber_paid_broadcast_stars_today 0.0" in body
 
 
 async def test_health_is_503_when_the_database_is_gone(api: FakeBotApi, catalog: Catalog) -> None:

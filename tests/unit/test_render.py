@@ -123,7 +123,7 @@ def test_fixed_texts_are_valid(t: Translator) -> None:
         render_private_only(t, "limber_bot"),
         text(t, FORGET_QUESTION), text(t, FORGET_DONE), text(t, FORGET_CANCELLED),
         *(render_snooze_refused(t, reason) for reason in SnoozeRefusal),
-        render_stats(t, Stats(UserCounts(3, 2, 1), {"sent": 4, "failed": 1}, {"URGENT": 1})),
+        render_stats(t, Stats(UserCounts(3, 2, 1), {"sent": 4, "failed": 1}, {"URGENT": 1}, 1234)),
         render_error_notice(t, 42, "OperationalError", 3), render_error_notice(t, None, "X", 0),
     ]  # fmt: skip
     for message in messages:
