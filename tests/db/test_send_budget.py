@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+import time
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -24,6 +27,7 @@ from bot.db.send_budget import (
 from bot.db.stats import collect_stats
 from bot.db.users import ensure_user
 from bot.domain.reminders import DeliveryStatus
+from bot.reminders.budget import Lane, LaneRate
 from bot.reminders.kinds.stretch import stretch_kinds
 
 DAY = date(2026, 11, 30)
@@ -130,3 +134,43 @@ async def test_a_429_refusal_waits_for_its_retry_after_then_any_process_takes_it
     async with sessions() as session:
         row = (await session.execute(select(Delivery.status, Delivery.claimed_by))).one()
     assert tuple(row) == ("pending", "worker:2")
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    """A Redis database at 127.0.0.1:6379 (LIMBER_TEST_REDIS), emptied of this test's keys."""
+    redis = pytest.importorskip("redis.asyncio")
+    url = os.environ.get("LIMBER_TEST_REDIS", "redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(url)
+    try:
+        await client.ping()
+    except (OSError, redis.ConnectionError) as error:
+        if os.environ.get("CI") == "true" and "LIMBER_TEST_REDIS" in os.environ:
+            pytest.fail(f"Redis is required in CI but did not answer: {error}")
+        pytest.skip(f"no Redis server answers at {url}: {error}")
+    yield url
+    await client.delete(*[key async for key in client.scan_iter(f"{PREFIX}*")] or ["none"])
+    await client.aclose()
+
+
+PREFIX = "limber-test:"
+
+
+async def test_redis_reservations_from_two_processes_get_disjoint_slots(redis_url: str) -> None:
+    from bot.reminders.redis_slots import RedisSlots
+
+    rate = LaneRate(100, burst=1)
+    one, other = RedisSlots(redis_url, prefix=PREFIX), RedisSlots(redis_url, prefix=PREFIX)
+    try:
+        firsts = sorted(
+            await asyncio.gather(
+                *(slots.reserve(Lane.FREE, rate, 10) for slots in (one, other) for _ in range(5))
+            )
+        )
+        gaps = [later - earlier for earlier, later in itertools.pairwise(firsts)]
+        assert gaps == pytest.approx([0.1] * 9, abs=0.01)  # ten slots each, back to back
+        await one.hold(Lane.FREE, 30)
+        assert await other.reserve(Lane.FREE, rate, 1) - time.monotonic() > 29
+    finally:
+        await one.close()
+        await other.close()
