@@ -38,6 +38,7 @@ from bot.handlers import (
 from bot.handlers.context import CONTEXT_TYPES, BotData, LimberContext
 from bot.illustration_files import IllustrationFiles
 from bot.observability import InstrumentedUpdateProcessor
+from bot.priority import PeopleFirst
 from bot.ratelimit import SendRateLimiter
 from bot.reminders.budget_setup import send_budget
 from bot.reminders.clock_watch import ClockWatch
@@ -129,6 +130,7 @@ def build_application(
         connection_pool_size=MAX_CHUNK * CHUNKS_IN_FLIGHT, pool_timeout=None, contact=contact
     )
     reminder_bot = Bot(token, base_url=base_url, request=reminder_request)
+    people = PeopleFirst()  # the tick yields to the updates being handled
     ticker = ReminderTicker(
         svc,
         ReminderSender(
@@ -138,6 +140,7 @@ def build_application(
         ),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         kinds=standard_kinds(svc, catalogs),
+        people=people,
     )
     app: LimberApp
 
@@ -168,7 +171,7 @@ def build_application(
         .request(AiohttpRequest(contact=contact))
         .get_updates_request(AiohttpRequest(connection_pool_size=1, contact=contact))
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(InstrumentedUpdateProcessor(max_concurrent_updates=256))
+        .concurrent_updates(InstrumentedUpdateProcessor(256, people=people))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -28,6 +28,7 @@ from bot.db.reminders import (
     start_sending,
 )
 from bot.domain.reminders import DeliveryStatus
+from bot.priority import PeopleFirst
 from bot.reminders.kinds import ReminderKinds, standard_kinds
 from bot.reminders.sender import OutgoingMessage, Paced, ReminderSender, SendResult
 from bot.services import Services
@@ -78,8 +79,10 @@ class ReminderTicker:
         *,
         lease: timedelta,
         kinds: ReminderKinds | None = None,
+        people: PeopleFirst | None = None,
     ) -> None:
         self._svc = services
+        self._people = people or PeopleFirst()  # reminders yield to replies being handled
         self._sender = sender
         self._lease = lease
         self.kinds = standard_kinds(services) if kinds is None else kinds
@@ -136,6 +139,7 @@ class ReminderTicker:
     async def _prepare(self, claimed: Sequence[ClaimedDelivery]) -> _Ready | None:
         """Compose a chunk and wait for its slots in the budget; None when stopping. The
         budget may take only the first part of it (``_Ready.taken`` of ``claimed``)."""
+        await self._people.yield_to_people()
         messages = await self._compose(claimed)
         chunk = [item for item in claimed if item.delivery_id in messages]
         now = self._svc.clock.now()
@@ -229,6 +233,7 @@ class ReminderTicker:
         return max(1, min(self._svc.settings.claim_batch_size, size, MAX_CHUNK))
 
     async def _claim(self) -> list[ClaimedDelivery]:
+        await self._people.yield_to_people()
         settings, now = self._svc.settings, self._svc.clock.now()
         async with self._svc.transaction() as session:
             recovered = await reclaim_abandoned(
@@ -279,6 +284,8 @@ class ReminderTicker:
     async def _record(self, outcomes: list[tuple[ClaimedDelivery, SendResult]]) -> None:
         if not outcomes:
             return
+        if not any(result.retry_after is not None for _, result in outcomes):
+            await self._people.yield_to_people()  # a 429 goes back in the queue at once
         now = self._svc.clock.now()
         async with self._svc.transaction() as session:
             await requeue_deliveries(
