@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     target_lateness_seconds: float = Field(
         default=60.0, gt=0, alias="LIMBER_TARGET_LATENESS_SECONDS"
     )
+    # PostgreSQL: `limber run` only answers people and leaves the reminders to `limber worker`
+    # processes, so a reminder burst never shares its event loop with replies.
+    reminders_in_workers: bool = Field(default=False, alias="LIMBER_REMINDERS_IN_WORKERS")
     # Optional: the send budget in Redis instead of the database (PostgreSQL deployments).
     redis_url: SecretStr | None = Field(default=None, alias="LIMBER_REDIS_URL")
     send_rate_per_chat_seconds: float = Field(
