@@ -131,13 +131,14 @@ def build_application(
     )
     reminder_bot = Bot(token, base_url=base_url, request=reminder_request)
     people = PeopleFirst()  # the tick yields to the updates being handled
+    sender = ReminderSender(
+        reminder_bot,
+        _limiter(settings),
+        send_budget(settings, svc.transaction, shared=engine.dialect.name == "postgresql"),
+    )
     ticker = ReminderTicker(
         svc,
-        ReminderSender(
-            reminder_bot,
-            _limiter(settings),
-            send_budget(settings, svc.transaction, shared=engine.dialect.name == "postgresql"),
-        ),
+        sender,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         kinds=standard_kinds(svc, catalogs),
         people=people,
@@ -160,6 +161,7 @@ def build_application(
         if app.clock_watch is not None:
             await app.clock_watch.stop()
         await reminder_bot.shutdown()
+        await sender.close()
         await engine.dispose()
 
     application: PtbApplication = (

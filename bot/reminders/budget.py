@@ -83,6 +83,10 @@ class Slots(Protocol):
         """No slot on ``lane`` for anyone before ``seconds`` from now (a 429)."""
         ...
 
+    async def close(self) -> None:
+        """Let go of any connection (at shutdown)."""
+        ...
+
 
 class LocalSlots:
     """The bucket of one process (SQLite deployments): GCRA in memory."""
@@ -101,6 +105,9 @@ class LocalSlots:
         until = self._clock() + seconds
         self._tat[lane] = max(self._tat.get(lane, -math.inf), until)
 
+    async def close(self) -> None:
+        pass
+
 
 class PostgresSlots:
     """The bucket in a PostgreSQL row per lane, shared by every process of the deployment."""
@@ -117,6 +124,9 @@ class PostgresSlots:
     async def hold(self, lane: Lane, seconds: float) -> None:
         async with self._transaction() as session:
             await hold_lane(session, lane.value, seconds)
+
+    async def close(self) -> None:
+        pass  # the database's engine is closed with the application
 
 
 @dataclass(frozen=True)
@@ -210,6 +220,9 @@ class SendBudget:
     async def hold(self, paid: bool, seconds: float) -> None:
         """Telegram answered 429 on a lane: nobody sends on it for ``seconds``."""
         await self._slots.hold(Lane.PAID if paid else Lane.FREE, seconds)
+
+    async def close(self) -> None:
+        await self._slots.close()
 
     async def _choose_paid(self, lateness: Sequence[float], day: date) -> list[bool]:
         paid_lane = self._paid

@@ -89,6 +89,10 @@ class ReminderSender:
         """Stop waiting: waits in progress and later ones end at once (shutdown)."""
         self._stopping.set()
 
+    async def close(self) -> None:
+        """Let go of the budget's connections (after the last send)."""
+        await self._budget.close()
+
     @property
     def per_second(self) -> float:
         """The most reminders a second the budget lets through."""

@@ -11,7 +11,7 @@ import logging
 import math
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -64,11 +64,6 @@ class _Ready:
     messages: dict[int, OutgoingMessage]
     paid: list[bool]
     taken: int  # how many of the claimed deliveries offered it covers
-
-
-def chunked(items: Sequence[ClaimedDelivery], size: int) -> Iterator[Sequence[ClaimedDelivery]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class ReminderTicker:

@@ -9,6 +9,7 @@ import itertools
 import os
 import time
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -149,7 +150,8 @@ async def redis_url() -> AsyncIterator[str]:
             pytest.fail(f"Redis is required in CI but did not answer: {error}")
         pytest.skip(f"no Redis server answers at {url}: {error}")
     yield url
-    await client.delete(*[key async for key in client.scan_iter(f"{PREFIX}*")] or ["none"])
+    for prefix in (PREFIX, "limber:send_budget:"):  # db 15 is the tests' own
+        await client.delete(*[key async for key in client.scan_iter(f"{prefix}*")] or ["none"])
     await client.aclose()
 
 
@@ -174,3 +176,25 @@ async def test_redis_reservations_from_two_processes_get_disjoint_slots(redis_ur
     finally:
         await one.close()
         await other.close()
+
+
+async def test_a_deployment_with_redis_keeps_its_budget_there(redis_url: str) -> None:
+    from bot.config import Settings
+    from bot.reminders.budget_setup import send_budget
+    from bot.reminders.redis_slots import RedisSlots
+
+    settings = Settings.model_validate(
+        {"LIMBER_REDIS_URL": redis_url, "LIMBER_SEND_RATE_PER_SECOND": 1000}
+    )
+    budget = send_budget(settings, _no_database, shared=True)
+    try:
+        assert isinstance(budget._slots, RedisSlots)
+        reserved = await budget.reserve([0.0] * 3)
+        assert reserved.paid == [False] * 3
+        assert reserved.ready_at - time.monotonic() < 1
+    finally:
+        await budget.close()
+
+
+def _no_database() -> AbstractAsyncContextManager[AsyncSession]:
+    raise AssertionError("the budget went to the database although Redis is configured")
