@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -77,9 +77,10 @@ def sandbox_server(
     strict_html: bool = True,
     watch: str | None = None,
     max_seconds: float = 900.0,
+    extra: Sequence[str] = (),
 ) -> Iterator[SandboxProcess]:
     """Start ``bench.sandbox_server`` in a subprocess; stop it (stdin closed) on exit."""
-    command = [PYTHON, "-m", "bench.sandbox_server", "--max-seconds", str(max_seconds)]
+    command = [PYTHON, "-m", "bench.sandbox_server", "--max-seconds", str(max_seconds), *extra]
     if not validate:
         command.append("--no-validate")
     if not strict_html:

@@ -48,11 +48,13 @@ from bot.handlers import (
 from bot.handlers.context import CONTEXT_TYPES, BotData, LimberContext
 from bot.illustration_files import IllustrationFiles
 from bot.observability import InstrumentedUpdateProcessor
+from bot.priority import PeopleFirst
 from bot.ratelimit import SendRateLimiter
+from bot.reminders.budget_setup import send_budget
 from bot.reminders.clock_watch import ClockWatch
 from bot.reminders.kinds import standard_kinds
 from bot.reminders.sender import ReminderSender
-from bot.reminders.tick import MAX_CHUNK, ReminderTicker
+from bot.reminders.tick import CHUNKS_IN_FLIGHT, MAX_CHUNK, ReminderTicker
 from bot.render.i18n import SOURCE_LANGUAGE, Catalogs, text
 from bot.render.texts import DESCRIPTION, SHORT_DESCRIPTION, command_menu
 from bot.services import Services
@@ -98,9 +100,9 @@ class LimberApp:
 
 
 def _limiter(settings: Settings) -> SendRateLimiter:
+    """Per-chat spacing and this process's pause after a 429; the overall rate is the budget's."""
     return SendRateLimiter(
-        per_second=settings.send_rate_per_second or None,
-        per_chat_interval=settings.send_rate_per_chat_seconds or None,
+        per_second=None, per_chat_interval=settings.send_rate_per_chat_seconds or None
     )
 
 
@@ -169,14 +171,21 @@ def build_application(
     # retries, which must not be doubled by PTB's limiter.
     # Waiting for a free connection is normal when a large batch is due: no pool timeout.
     reminder_request = AiohttpRequest(
-        connection_pool_size=MAX_CHUNK, pool_timeout=None, contact=contact
+        connection_pool_size=MAX_CHUNK * CHUNKS_IN_FLIGHT, pool_timeout=None, contact=contact
     )
     reminder_bot = Bot(token, base_url=base_url, request=reminder_request)
+    people = PeopleFirst()  # the tick yields to the updates being handled
+    sender = ReminderSender(
+        reminder_bot,
+        _limiter(settings),
+        send_budget(settings, svc.transaction, shared=engine.dialect.name == "postgresql"),
+    )
     ticker = ReminderTicker(
         svc,
-        ReminderSender(reminder_bot, _limiter(settings)),
+        sender,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         kinds=standard_kinds(svc, catalogs),
+        people=people,
     )
     app: LimberApp
 
@@ -197,6 +206,7 @@ def build_application(
         if app.clock_watch is not None:
             await app.clock_watch.stop()
         await reminder_bot.shutdown()
+        await sender.close()
         await engine.dispose()
 
     application: PtbApplication = (
@@ -208,7 +218,7 @@ def build_application(
         .request(AiohttpRequest(contact=contact))
         .get_updates_request(AiohttpRequest(connection_pool_size=1, contact=contact))
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(InstrumentedUpdateProcessor(max_concurrent_updates=256))
+        .concurrent_updates(InstrumentedUpdateProcessor(256, people=people))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

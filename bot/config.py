@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.pacing import MAX_PAID_BROADCAST_RATE
 from bot.resources import content_dir
 
 # The content that ships with Limber; LIMBER_CONTENT_DIR replaces it with an operator's own.
@@ -34,16 +35,33 @@ class Settings(BaseSettings):
     tick_seconds: float = Field(default=5.0, gt=0, alias="LIMBER_TICK_SECONDS")
     claim_batch_size: int = Field(default=500, ge=1, alias="LIMBER_CLAIM_BATCH_SIZE")
     reminder_grace_minutes: int = Field(default=120, ge=0, alias="LIMBER_REMINDER_GRACE_MINUTES")
-    send_rate_per_second: float = Field(default=25.0, gt=0, alias="LIMBER_SEND_RATE_PER_SECOND")
+    # The bot's whole free budget, every process together (Telegram allows about 30/s):
+    # reminders get it minus the reserve kept for replies to people.
+    send_rate_per_second: float = Field(default=28.0, gt=0, alias="LIMBER_SEND_RATE_PER_SECOND")
+    reply_reserve_per_second: float = Field(
+        default=3.0, ge=0, alias="LIMBER_REPLY_RESERVE_PER_SECOND"
+    )
+    # Paid broadcast (allow_paid_broadcast, 0.1 Star a message): reminders the free rate would
+    # send later than the target lateness go paid, up to this rate and the day's Stars.
+    paid_broadcast_rate: float = Field(
+        default=0.0, ge=0, le=MAX_PAID_BROADCAST_RATE, alias="LIMBER_PAID_BROADCAST_RATE"
+    )
+    paid_broadcast_daily_stars: float = Field(
+        default=0.0, ge=0, alias="LIMBER_PAID_BROADCAST_DAILY_STARS"
+    )
+    # Also the target of the lateness forecast: /stats, /metrics and the log warn above it.
+    target_lateness_seconds: float = Field(
+        default=60.0, gt=0, alias="LIMBER_TARGET_LATENESS_SECONDS"
+    )
+    # PostgreSQL: `limber run` only answers people and leaves the reminders to `limber worker`
+    # processes, so a reminder burst never shares its event loop with replies.
+    reminders_in_workers: bool = Field(default=False, alias="LIMBER_REMINDERS_IN_WORKERS")
+    # Optional: the send budget in Redis instead of the database (PostgreSQL deployments).
+    redis_url: SecretStr | None = Field(default=None, alias="LIMBER_REDIS_URL")
     send_rate_per_chat_seconds: float = Field(
         default=1.0, ge=0, alias="LIMBER_SEND_RATE_PER_CHAT_SECONDS"
     )
 
-    # Lateness: /stats, /metrics and the log warn when the due queue implies reminders later
-    # than the target; paid broadcast (0 = off, Telegram allows at most 1,000 a second) is the
-    # overall rate reachable by paying (issue 13).
-    target_lateness_seconds: float = Field(default=60, gt=0, alias="LIMBER_TARGET_LATENESS_SECONDS")
-    paid_broadcast_rate: float = Field(default=0, ge=0, le=1000, alias="LIMBER_PAID_BROADCAST_RATE")
     # Hold timers: how often the countdowns are checked (their edits come every 5 s or 1 s).
     timer_tick_seconds: float = Field(default=1.0, gt=0, alias="LIMBER_TIMER_TICK_SECONDS")
 
@@ -67,7 +85,7 @@ class Settings(BaseSettings):
     flood_messages: int = Field(default=20, ge=1, alias="LIMBER_FLOOD_MESSAGES")
     flood_seconds: float = Field(default=10, gt=0, alias="LIMBER_FLOOD_SECONDS")
 
-    @field_validator("locale_dir", mode="before")
+    @field_validator("locale_dir", "redis_url", mode="before")
     @classmethod
     def _empty_means_default(cls, value: object) -> object:
         return None if value == "" else value

@@ -62,3 +62,12 @@ SESSIONS_WEEK = Gauge(
 STRETCHES_DONE_WEEK = Gauge(
     "limber_stretches_done_last_7_days", "Stretches marked Done in the last 7 days"
 )
+PAID_BROADCASTS = Counter(
+    "limber_paid_broadcasts_total", "Reminders sent with allow_paid_broadcast (0.1 Star each)"
+)
+PAID_BROADCASTS_TODAY = Gauge(
+    "limber_paid_broadcasts_today", "Paid broadcasts counted today (UTC), every process"
+)
+PAID_BROADCAST_STARS_TODAY = Gauge(
+    "limber_paid_broadcast_stars_today", "Telegram Stars spent on paid broadcasts today (UTC)"
+)

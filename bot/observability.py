@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import SimpleUpdateProcessor
 
 from bot import metrics
+from bot.priority import PeopleFirst
 from bot.redaction import RedactingFilter, register_secrets
 
 log = logging.getLogger("limber.updates")
@@ -94,12 +95,18 @@ def update_kind(update: Update) -> str:
 
 
 class InstrumentedUpdateProcessor(SimpleUpdateProcessor):
-    """Handles updates concurrently (as PTB's default) and logs and times each one."""
+    """Handles updates concurrently (as PTB's default) and logs and times each one; the
+    reminder tick yields to them while they run (``people``)."""
+
+    def __init__(self, max_concurrent_updates: int, *, people: PeopleFirst | None = None) -> None:
+        super().__init__(max_concurrent_updates)
+        self.people = people or PeopleFirst()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         started = time.perf_counter()
         try:
-            await coroutine
+            with self.people.handling():
+                await coroutine
         finally:
             elapsed = time.perf_counter() - started
             metrics.UPDATES.inc()

@@ -108,6 +108,11 @@ class SendRateLimiter:
         if seconds > 0:
             self._paused_until = max(self._paused_until, self._clock() + seconds)
 
+    async def wait_out_pause(self) -> None:
+        """Return once no pause is in force (at once when none is)."""
+        while (left := self._paused_until - self._clock()) > 0:
+            await self._sleep(left)
+
     async def acquire(self, chat_id: int) -> None:
         """Wait until a message to ``chat_id`` may be sent under both limits, then return."""
         interval = self._chat_interval

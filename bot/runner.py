@@ -96,7 +96,10 @@ async def serve(
     """
     stop = stop or _stop_on_signals()
     set_user_hash_key(token)
-    app = build_application(settings, catalog, token=token)
+    ticking = mode is Mode.WORKER or not settings.reminders_in_workers
+    if not ticking:
+        log.info("reminders are left to `limber worker` processes (LIMBER_REMINDERS_IN_WORKERS)")
+    app = build_application(settings, catalog, token=token, run_ticker=ticking)
     log.info("starting (%s): connecting to the Bot API at %s", mode.value, settings.api_base_url)
     ready = asyncio.Event()
     run = asyncio.create_task(_run(app, settings, mode, stop, ready))
@@ -173,7 +176,8 @@ async def _start_web(app: LimberApp, settings: Settings, mode: Mode) -> list[web
     """The webhook (webhook mode) on its public port, and /healthz and /metrics on their own
     private port (LIMBER_HEALTH_LISTEN:LIMBER_HEALTH_PORT; port 0 turns it off)."""
     sites = []
-    application, svc, ticker, contact = app.application, app.services, app.ticker, app.contact
+    application, svc, contact = app.application, app.services, app.contact
+    ticker = app.ticker if app.clock_watch is not None else None  # None: workers tick
     if mode is Mode.WEBHOOK:
         assert settings.webhook_url is not None
         path = urlsplit(settings.webhook_url).path or "/"

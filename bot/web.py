@@ -20,8 +20,10 @@ from telegram.ext import Application
 from bot import metrics
 from bot.db.app_state import write_heartbeat
 from bot.db.reminders import THIS_PROCESS
+from bot.db.send_budget import paid_broadcasts_on
 from bot.db.stats import collect_retention, count_users
 from bot.domain.forecast import FREE, Outlook
+from bot.domain.pacing import stars_for
 from bot.domain.stats import Retention
 from bot.reminders.tick import ReminderTicker
 from bot.services import Services
@@ -185,10 +187,13 @@ class WebServer:
         try:
             async with asyncio.timeout(DB_CHECK_TIMEOUT), self.services.sessions() as session:
                 counts = await count_users(session)
+                paid = await paid_broadcasts_on(session, self.services.clock.now().date())
             metrics.ACTIVE_USERS.set(counts.active)
             metrics.SCHEDULED_USERS.set(counts.scheduled)
             if self.ticker is not None:
                 set_lateness_gauges(await self.ticker.lateness.outlook(self.services))
+            metrics.PAID_BROADCASTS_TODAY.set(paid)
+            metrics.PAID_BROADCAST_STARS_TODAY.set(stars_for(paid))
         except Exception:  # the counters are still worth serving without the gauges
             log.warning("could not refresh user gauges for /metrics", exc_info=True)
         self._refresh_retention()

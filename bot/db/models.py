@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -163,6 +164,29 @@ class Delivery(Base):
     # Which process holds it ("host:pid"): with claimed_at, the claimer's token.
     claimed_by: Mapped[str | None] = mapped_column(String(80), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Not to be sent again before this instant: Telegram answered 429 with a retry_after.
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class SendBudget(Base):
+    """One shared token bucket per lane of sends (GCRA): every process of a PostgreSQL
+    deployment reserves its send slots here, so N processes together keep one rate."""
+
+    __tablename__ = "send_budget"
+
+    lane: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # Theoretical arrival time of the next free slot, in the database clock's epoch seconds.
+    tat: Mapped[float] = mapped_column(Float)
+
+
+class PaidBroadcastDay(Base):
+    """How many messages went out with ``allow_paid_broadcast`` on one UTC day (each costs
+    Telegram Stars): the daily budget is counted here, across every process."""
+
+    __tablename__ = "paid_broadcast_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    messages: Mapped[int] = mapped_column(Integer)
 
 
 class AppState(Base):

@@ -405,6 +405,7 @@ async def reclaim_abandoned(
             Delivery.status == DeliveryStatus.PENDING.value,
             Delivery.claimed_at < now - lease,
             Delivery.kind.in_([kind.name for kind in kinds]),
+            or_(Delivery.retry_at.is_(None), Delivery.retry_at <= now),
         )
         .order_by(Delivery.claimed_at)
         .limit(limit)
@@ -467,6 +468,32 @@ async def release_pending(session: AsyncSession, claimer: str = THIS_PROCESS) ->
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def requeue_deliveries(
+    session: AsyncSession, refused: Iterable[tuple[int, int, datetime]]
+) -> None:
+    """Put deliveries Telegram refused with 429 back in the queue: (delivery id, attempts made,
+    not before). Released, so whichever process ticks after that instant sends them."""
+    params = [
+        {"b_id": delivery_id, "b_attempts": attempts, "b_retry_at": retry_at}
+        for delivery_id, attempts, retry_at in refused
+    ]
+    if not params:
+        return
+    table = cast(Table, Delivery.__table__)
+    await session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            status=DeliveryStatus.PENDING.value,
+            attempts=bindparam("b_attempts"),
+            retry_at=bindparam("b_retry_at", type_=UTCDateTime),
+            claimed_at=RELEASED_AT,
+            claimed_by=None,
+        ),
+        params,
+    )
 
 
 async def start_sending(

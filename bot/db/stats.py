@@ -11,6 +11,7 @@ from sqlalchemy.orm import QueryableAttribute
 
 from bot.db.dialect import plus_days, utc_day
 from bot.db.models import Activity, Check, Delivery, User
+from bot.db.send_budget import paid_broadcasts_on
 from bot.domain.activity import USER_ACTIONS, ActivityKind
 from bot.domain.stats import RETENTION_DAYS, DayRetention, Retention, Stats, UserCounts
 
@@ -93,6 +94,7 @@ async def collect_stats(session: AsyncSession, day_start: datetime) -> Stats:
         users=users,
         deliveries_today={status: n for status, n in deliveries.all()},
         checks_by_tier={tier: n for tier, n in checks.all()},
+        paid_broadcasts_today=await paid_broadcasts_on(session, day_start.date()),
     )
 
 

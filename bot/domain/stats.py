@@ -46,3 +46,4 @@ class Stats:
     checks_by_tier: dict[str, int]
     lateness: Outlook | None = None  # what the due queue implies at the send rates
     retention: Retention | None = None
+    paid_broadcasts_today: int = 0  # sent with allow_paid_broadcast, every process (UTC day)

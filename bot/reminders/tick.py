@@ -11,7 +11,7 @@ import logging
 import math
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -25,19 +25,26 @@ from bot.db.reminders import (
     reclaim_abandoned,
     record_lateness,
     release_pending,
+    requeue_deliveries,
     send_key,
     start_sending,
 )
 from bot.domain.reminders import DeliveryStatus
+from bot.priority import PeopleFirst
 from bot.reminders.kinds import ReminderKinds, standard_kinds
-from bot.reminders.sender import OutgoingMessage, ReminderSender, SendResult
+from bot.reminders.sender import OutgoingMessage, Paced, ReminderSender, SendResult
 from bot.services import Services
 from bot.usecases.lateness import LatenessWatch
 
 log = logging.getLogger(__name__)
 
-# A chunk marked as sending goes out at once, so it must fit the reminder connection pool.
+# A chunk marked as sending goes out at once, so the chunks in flight must fit the reminder
+# connection pool (bot/app.py sizes it so).
 MAX_CHUNK = 128
+CHUNKS_IN_FLIGHT = 2
+# A chunk holds about this many seconds of sends: small enough that its burst stays well
+# within Telegram's allowance, large enough that the budget's store sees few requests.
+CHUNK_SECONDS = 0.2
 # At shutdown, how long recording the outcomes of abandoned sends may take.
 RECORDING_SECONDS = 1.0
 
@@ -49,9 +56,17 @@ class TickReport:
     seconds: float = 0.0
 
 
-def chunked(items: Sequence[ClaimedDelivery], size: int) -> Iterator[Sequence[ClaimedDelivery]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+Outcomes = list[tuple[ClaimedDelivery, SendResult]]
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """A chunk composed and paced: its deliveries, their messages, which go paid."""
+
+    chunk: list[ClaimedDelivery]
+    messages: dict[int, OutgoingMessage]
+    paid: list[bool]
+    taken: int  # how many of the claimed deliveries offered it covers
 
 
 class ReminderTicker:
@@ -62,8 +77,10 @@ class ReminderTicker:
         *,
         lease: timedelta,
         kinds: ReminderKinds | None = None,
+        people: PeopleFirst | None = None,
     ) -> None:
         self._svc = services
+        self._people = people or PeopleFirst()  # reminders yield to replies being handled
         self._sender = sender
         self._lease = lease
         self.kinds = standard_kinds(services) if kinds is None else kinds
@@ -85,10 +102,11 @@ class ReminderTicker:
     async def tick(self) -> TickReport:
         """Claim one batch and send it; ticks never overlap within a process.
 
-        The batch goes out in chunks of about a second's worth of sends: each chunk is marked
-        as sending just before it goes out, so a process killed mid-batch leaves only chunks
-        whose requests were already written in doubt (never resent), and the rest pending for
-        another process. A chunk's results are recorded while the next chunk is on its way.
+        The batch goes out in chunks of a fraction of a second's worth of sends: each chunk is
+        marked as sending just before it goes out, so a process killed mid-batch leaves only
+        chunks whose requests were already written in doubt (never resent), and the rest
+        pending for another process. Each chunk's results are recorded as soon as it is
+        answered (429 refusals back in the queue), while the next chunk waits for its slots.
         """
         async with self._lock:
             started = self.last_progress = time.monotonic()
@@ -96,20 +114,22 @@ class ReminderTicker:
                 return TickReport()
             claimed = await self._claim()
             report = TickReport(claimed=len(claimed))
-            recording: asyncio.Task[None] | None = None
+            sending: list[asyncio.Task[Outcomes | None]] = []
+            size, start = self._chunk_size(), 0
             try:
-                for chunk in chunked(claimed, self._chunk_size()):
-                    outcomes = await self._send_chunk(chunk)
-                    if outcomes is None:
+                while start < len(claimed):
+                    # Paced while the chunks before it are still on their way, so a process
+                    # is not held to one chunk per round trip to Telegram.
+                    ready = await self._prepare(claimed[start : start + size])
+                    if ready is None:
                         break  # stopping: the rest stay pending, and stop() releases them
-                    if recording is not None:
-                        await recording  # one recording at a time, in order
-                    recording = asyncio.create_task(self._record(outcomes))
-                    report.statuses.update(result.status for _, result in outcomes)
-                    self.last_progress = time.monotonic()
+                    start += ready.taken
+                    if len(sending) >= CHUNKS_IN_FLIGHT:
+                        self._count(report, await sending.pop(0))
+                    sending.append(asyncio.create_task(self._send_and_record(ready)))
             finally:
-                if recording is not None:
-                    await recording
+                for task in sending:
+                    self._count(report, await task)
             report.seconds = time.monotonic() - started
             metrics.TICK_SECONDS.observe(report.seconds)
             for status, count in report.statuses.items():
@@ -126,19 +146,49 @@ class ReminderTicker:
         except Exception as error:  # a forecast must never stop reminders
             log.warning("could not forecast lateness (%s)", type(error).__name__)
 
-    async def _send_chunk(
-        self, chunk: Sequence[ClaimedDelivery]
-    ) -> list[tuple[ClaimedDelivery, SendResult]] | None:
-        """Send one chunk and return the outcomes; None when stopping before it went out."""
-        messages = await self._compose(chunk)
-        chunk = [item for item in chunk if item.delivery_id in messages]
-        if not await self._sender.pace(item.chat_id for item in chunk):
+    async def _prepare(self, claimed: Sequence[ClaimedDelivery]) -> _Ready | None:
+        """Compose a chunk and wait for its slots in the budget; None when stopping. The
+        budget may take only the first part of it (``_Ready.taken`` of ``claimed``)."""
+        await self._people.yield_to_people()
+        messages = await self._compose(claimed)
+        chunk = [item for item in claimed if item.delivery_id in messages]
+        now = self._svc.clock.now()
+        paid = await self._sender.pace(
+            [Paced(item.chat_id, (now - item.due_at).total_seconds()) for item in chunk]
+        )
+        if paid is None:
             return None
+        chunk = chunk[: len(paid)]
+        # Deliveries that failed to compose count as taken (they stay pending for the lease).
+        taken = len(claimed) if len(chunk) == len(messages) else claimed.index(chunk[-1]) + 1
+        return _Ready(chunk, messages, [*paid], taken)
+
+    def _count(self, report: TickReport, outcomes: Outcomes | None) -> None:
+        if outcomes:
+            report.statuses.update(result.status for _, result in outcomes)
+            self.last_progress = time.monotonic()
+
+    async def _send_and_record(self, ready: _Ready) -> Outcomes | None:
+        """Send a paced chunk, then record its outcomes (429 refusals back in the queue)."""
+        outcomes = await self._send_ready(ready)
+        if outcomes:
+            await self._record(outcomes)
+        return outcomes
+
+    async def _send_ready(self, ready: _Ready) -> Outcomes | None:
+        """Send a paced chunk and return the outcomes; None when stopping before it went out."""
+        if not await self._sender.until_unpaused():  # a 429 came since it was paced
+            return None
+        chunk = ready.chunk
+        lanes = {item.delivery_id: lane for item, lane in zip(chunk, ready.paid, strict=True)}
         async with self._svc.transaction() as session:
             mine = await start_sending(session, chunk, self._svc.clock.now(), kinds=self.kinds)
         held = [item for item in chunk if item.delivery_id in mine]
         sends = [
-            asyncio.ensure_future(self._deliver(item, messages[item.delivery_id])) for item in held
+            asyncio.ensure_future(
+                self._deliver(item, ready.messages[item.delivery_id], lanes[item.delivery_id])
+            )
+            for item in held
         ]
         self._in_flight.update(sends)
         try:
@@ -188,11 +238,12 @@ class ReminderTicker:
         )
 
     def _chunk_size(self) -> int:
-        settings = self._svc.settings
-        rate = settings.send_rate_per_second
-        return max(1, min(settings.claim_batch_size, math.ceil(rate), MAX_CHUNK))
+        rate = self._sender.per_second * CHUNK_SECONDS
+        size = MAX_CHUNK if math.isinf(rate) else math.ceil(rate)
+        return max(1, min(self._svc.settings.claim_batch_size, size, MAX_CHUNK))
 
     async def _claim(self) -> list[ClaimedDelivery]:
+        await self._people.yield_to_people()
         settings, now = self._svc.settings, self._svc.clock.now()
         async with self._svc.transaction() as session:
             recovered = await reclaim_abandoned(
@@ -226,9 +277,11 @@ class ReminderTicker:
                 log.exception("could not compose %d %s reminders", len(items), name)
         return messages
 
-    async def _deliver(self, item: ClaimedDelivery, message: OutgoingMessage) -> SendResult:
+    async def _deliver(
+        self, item: ClaimedDelivery, message: OutgoingMessage, paid: bool
+    ) -> SendResult:
         try:
-            result = await self._sender.send(message, paced=True)
+            result = await self._sender.send(message, paced=True, paid=paid)
             if result.status is DeliveryStatus.SENT:
                 late = (self._svc.clock.now() - item.due_at).total_seconds()
                 self._lateness[item.delivery_id] = late
@@ -253,11 +306,25 @@ class ReminderTicker:
             for c, _ in outcomes
             if (seconds := self._lateness.pop(c.delivery_id, None)) is not None
         ]
+        if not any(result.retry_after is not None for _, result in outcomes):
+            await self._people.yield_to_people()  # a 429 goes back in the queue at once
         now = self._svc.clock.now()
         async with self._svc.transaction() as session:
+            await requeue_deliveries(
+                session,
+                [
+                    (c.delivery_id, r.attempts, now + timedelta(seconds=r.retry_after))
+                    for c, r in outcomes
+                    if r.retry_after is not None
+                ],
+            )
             await finish_deliveries(
                 session,
-                [(c.delivery_id, r.status, r.message_id, r.attempts) for c, r in outcomes],
+                [
+                    (c.delivery_id, r.status, r.message_id, r.attempts)
+                    for c, r in outcomes
+                    if r.retry_after is None
+                ],
                 now,
             )
             await record_lateness(session, late)

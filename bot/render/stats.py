@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.domain.forecast import PAID, Outlook
+from bot.domain.pacing import stars_for
 from bot.domain.stats import Retention, Stats
 from bot.render.i18n import Translator
 
@@ -28,6 +29,9 @@ def render_stats(t: Translator, stats: Stats) -> str:
                 skipped=today.get("skipped", 0),
                 failed=failures,
                 waiting=today.get("pending", 0) + today.get("sending", 0),
+            ),
+            t.gettext("Paid broadcasts today (UTC): {count}, {stars} Stars").format(
+                count=stats.paid_broadcasts_today, stars=stars_for(stats.paid_broadcasts_today)
             ),
             t.gettext("Red-flag check outcomes: {tiers}").format(
                 tiers=tiers or t.gettext("none yet")

@@ -32,6 +32,7 @@ from telegram import Update
 
 from bot.sandbox.errors import ApiError, bad_request
 from bot.sandbox.faults import Fault, FaultPlan
+from bot.sandbox.limits import RateLimits
 from bot.sandbox.methods import Args, BotApiMethods, Handler, commands_key
 from bot.sandbox.models import (
     ApiCall,
@@ -73,11 +74,13 @@ class FakeBotApi:
         validate: bool = True,
         auto_register_chats: bool = False,
         clock: Callable[[], float] = time.time,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         """``validate=False`` skips the spec (parameters are coerced as they are read, unknown
         ones are ignored) and ``auto_register_chats=True`` makes every positive chat id a known
         private chat: both are for load benchmarks, which must not pay for checks they do not
-        test or register a million chats first.
+        test or register a million chats first. ``rate_limits`` answers messages over
+        Telegram's broadcast rates with 429 (off by default).
         """
         self.token = token
         prefix = token.split(":", 1)[0]
@@ -104,6 +107,7 @@ class FakeBotApi:
         self._closing = asyncio.Event()
         self._faults = FaultPlan()
         self._calls: list[ApiCall] = []
+        self.rate_limits = rate_limits
 
     @property
     def bot_user(self) -> JSONDict:
@@ -187,6 +191,8 @@ class FakeBotApi:
             params = args.params
             if fault is not None:
                 raise fault.error()  # parsed first only so the log shows typed params
+            if self.rate_limits is not None:
+                self.rate_limits.check(method, params)
             result = await self._handlers.get(method, self._methods.generic)(args)
         except ApiError as err:
             self._log(method, params, err.status, err.description)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import QueryableAttribute
 
 from bot.db.stats import due_per_minute
 from bot.domain.forecast import Outlook, outlook
+from bot.domain.pacing import reminder_rate
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,15 @@ async def compute_outlook(svc: Services, due_columns: DueColumns) -> Outlook:
     grace = timedelta(minutes=settings.reminder_grace_minutes)
     async with svc.sessions() as session:
         counts = await due_per_minute(session, due_columns, now - grace, now + HORIZON)
+    # The rates the send budget gives reminders: the free budget less the replies' reserve,
+    # and with paid broadcast on, that plus the paid lane.
+    free = reminder_rate(settings.send_rate_per_second, settings.reply_reserve_per_second)
+    paid = free + settings.paid_broadcast_rate if settings.paid_broadcast_rate > 0 else 0.0
     return outlook(
         counts,
         now,
-        free_rate=settings.send_rate_per_second,
-        paid_rate=settings.paid_broadcast_rate,
+        free_rate=free,
+        paid_rate=paid,
         target_seconds=settings.target_lateness_seconds,
     )
 

@@ -80,6 +80,8 @@ async def test_polling_mode_answers_and_serves_health_and_metrics(
         assert status == 200
         assert "limber_updates_total" in body and "limber_active_users 1.0" in body
         assert "limber_tick_seconds_count" in body
+        assert "limber_paid_broadcasts_today 0.0" in body
+        assert "limber_paid_broadcast_stars_today 0.0" in body
 
 
 async def test_health_is_503_when_the_database_is_gone(api: FakeBotApi, catalog: Catalog) -> None:
@@ -225,3 +227,38 @@ async def test_logs_carry_ids_and_durations_but_never_texts(
     assert line["user"] != str(CHAT_ID) and len(line["user"]) == 12
     everything = "\n".join(JsonFormatter().format(r) for r in caplog.records)
     assert secret_words not in everything and "07:45" not in everything
+
+
+async def test_run_can_leave_reminders_to_workers_and_stay_healthy(
+    api: FakeBotApi, sqlite_url: str, catalog: Catalog
+) -> None:
+    """LIMBER_REMINDERS_IN_WORKERS: `limber run` answers people and sends no reminder (a
+    worker does), so a burst never shares its event loop with replies; /healthz stays ok."""
+    from datetime import UTC, datetime
+
+    engine = create_engine(sqlite_url)
+    sessions = create_session_factory(engine)
+    now = datetime.now(UTC)
+    async with sessions() as session, session.begin():
+        user = await ensure_user(session, CHAT_ID, CHAT_ID, now)
+        user.reminder_time = (now - timedelta(minutes=1)).time()
+        reschedule(user, now - timedelta(minutes=2))  # due a minute ago
+    port = free_port()
+    settings = make_settings(
+        api, sqlite_url, LIMBER_HEALTH_PORT=port, LIMBER_TICK_SECONDS=0.2,
+        LIMBER_REMINDERS_IN_WORKERS=True,
+    )  # fmt: skip
+    async with serving(settings, catalog, api.token, Mode.POLLING):
+        await api.send_user_message(CHAT_ID, "/help")
+        await api.wait_for_bot_messages(CHAT_ID)
+        await asyncio.sleep(1)  # five ticks' worth
+        status, body = await get(f"http://127.0.0.1:{port}/healthz")
+        assert status == 200, body
+    async with sessions() as session:
+        assert list(await session.scalars(select(Delivery.status))) == []
+    mark = api.mark()
+    async with serving(settings, catalog, api.token, Mode.WORKER):
+        await api.wait_for_bot_messages(CHAT_ID, after=mark)
+    async with sessions() as session:
+        assert list(await session.scalars(select(Delivery.status))) == ["sent"]
+    await engine.dispose()

@@ -59,15 +59,21 @@ async def test_reminder_arrives_once_then_snooze_skip_and_done(chat: Chat, api: 
     assert done.text.startswith("Nice work!")
 
 
-async def test_rate_limited_send_waits_and_is_delivered_once(chat: Chat, api: FakeBotApi) -> None:
+async def test_rate_limited_send_goes_back_in_the_queue_and_is_delivered_once(
+    chat: Chat, api: FakeBotApi
+) -> None:
     await set_reminder_in(chat, 1)
     chat.clock.advance(timedelta(minutes=1))
     before = len(api.messages(chat.chat_id))
     api.fail_next("sendMessage", status=429, retry_after=1, chat_id=chat.chat_id)
 
-    report = await chat.tick()
+    # Refused: pending again at once, not before Telegram's retry_after.
+    assert (await chat.tick()).statuses == {DeliveryStatus.PENDING: 1}
+    assert (await chat.tick()).claimed == 0
+    chat.clock.advance(timedelta(seconds=1))
+    assert (await chat.tick()).statuses == {DeliveryStatus.SENT: 1}
+    assert (await chat.tick()).claimed == 0
 
-    assert report.statuses == {DeliveryStatus.SENT: 1}
     assert len(api.messages(chat.chat_id)) == before + 1
     refused = [c for c in api.calls_to("sendMessage") if c.status == 429]
     assert len(refused) == 1

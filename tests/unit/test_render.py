@@ -142,6 +142,7 @@ def test_fixed_texts_are_valid(t: Translator) -> None:
         *(render_snooze_refused(t, reason) for reason in SnoozeRefusal),
         render_stats(t, Stats(UserCounts(3, 2, 1), {"sent": 4, "failed": 1}, {"URGENT": 1})),
         render_stats(t, Stats(UserCounts(3, 2, 1), {}, {}, LATENESS)),
+        render_stats(t, Stats(UserCounts(3, 2, 1), {}, {}, paid_broadcasts_today=1234)),
         render_error_notice(t, 42, "OperationalError", 3), render_error_notice(t, None, "X", 0),
     ]  # fmt: skip
     for message in messages:

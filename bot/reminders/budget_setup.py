@@ -1,0 +1,39 @@
+"""The send budget a deployment's settings describe: where its slots live, its lanes' rates."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.domain.pacing import lane_burst, paid_messages_per_day, reminder_rate
+from bot.reminders.budget import (
+    LaneRate,
+    LocalSlots,
+    PaidBroadcast,
+    PostgresSlots,
+    SendBudget,
+    Slots,
+    Transaction,
+)
+
+
+def send_budget(settings: Settings, transaction: Transaction, *, shared: bool) -> SendBudget:
+    """``shared``: several processes may send (PostgreSQL), so the slots live in a store they
+    all reach (Redis when ``LIMBER_REDIS_URL`` is set, else the database); otherwise in memory."""
+    slots: Slots
+    if shared and settings.redis_url is not None:
+        from bot.reminders.redis_slots import RedisSlots  # the optional `redis` extra
+
+        slots = RedisSlots(settings.redis_url.get_secret_value())
+    elif shared:
+        slots = PostgresSlots(transaction)
+    else:
+        slots = LocalSlots()
+    rate = reminder_rate(settings.send_rate_per_second, settings.reply_reserve_per_second)
+    free = LaneRate(rate, lane_burst(rate))
+    paid = None
+    if settings.paid_broadcast_rate > 0:
+        paid = PaidBroadcast(
+            LaneRate(settings.paid_broadcast_rate, lane_burst(settings.paid_broadcast_rate)),
+            per_day=paid_messages_per_day(settings.paid_broadcast_daily_stars),
+            target_lateness=settings.target_lateness_seconds,
+        )
+    return SendBudget(slots, free, paid=paid, transaction=transaction)

@@ -1,0 +1,65 @@
+"""The send budget's rules: which reminders go paid, how much of a chunk goes at once, what
+the Stars buy, and the lane a reply reserve leaves to reminders."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bot.domain.pacing import (
+    choose_paid,
+    lane_burst,
+    paid_messages_per_day,
+    reminder_rate,
+    stars_for,
+    within_free_limit,
+)
+
+
+@pytest.mark.parametrize(
+    ("lateness", "free_wait", "available", "expected"),
+    [
+        # On time on the free lane: nothing paid.
+        ([0, 0, 0], 0.0, 10, [False, False, False]),
+        # Each one left on the free lane pushes the next 1 s back: the third would be 2 s late.
+        ([0, 0, 0], 0.0, 10, [False, False, False]),
+        ([1.5, 1.5, 1.5], 0.0, 10, [False, True, True]),
+        # A backlog on the free lane (a wait of 5 s) makes them all late.
+        ([0, 0], 5.0, 10, [True, True]),
+        # Paid only while the day's budget lasts; the rest go free, later.
+        ([9, 9, 9], 0.0, 1, [True, False, False]),
+        # Not due yet: free.
+        ([-60, -60], 5.0, 10, [False, False]),
+    ],
+)
+def test_the_late_go_paid_while_the_budget_lasts(
+    lateness: list[float], free_wait: float, available: int, expected: list[bool]
+) -> None:
+    assert (
+        choose_paid(lateness, free_wait, free_interval=1.0, target=2.0, paid_available=available)
+        == expected
+    )
+
+
+def test_a_chunk_sends_at_most_a_bursts_worth_free() -> None:
+    assert within_free_limit([False] * 10, 4) == 4
+    assert within_free_limit([True, False, True, False, False, True], 2) == 4
+    assert within_free_limit([True] * 50, 1) == 50  # paid ones have their own lane
+    assert within_free_limit([], 3) == 0
+
+
+def test_stars() -> None:
+    assert paid_messages_per_day(0) == 0
+    assert paid_messages_per_day(15) == 150
+    assert paid_messages_per_day(0.35) == 3
+    assert stars_for(150) == 15.0
+    assert stars_for(3) == 0.3
+
+
+def test_the_reply_reserve_comes_out_of_the_reminders_rate() -> None:
+    assert reminder_rate(28, 3) == 25
+    assert reminder_rate(4, 3) == 2  # never below half the total
+    assert reminder_rate(150, 0) == 150
+    assert lane_burst(25) == 7 and lane_burst(10) == 5 and lane_burst(1000) == 250
+    assert math.isclose(reminder_rate(30, 0.5), 29.5)
