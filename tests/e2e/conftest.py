@@ -99,6 +99,17 @@ class Chat:
         assert message is not None
         return message
 
+    def last_reminder(self) -> SentMessage:
+        """The newest daily reminder card (a weekly summary or a check-in may have come after
+        it in the same tick)."""
+        reminders = [
+            message
+            for message in self.api.messages(self.chat_id)
+            if message.text.startswith("⏰ Time for your daily stretch!")
+        ]
+        assert reminders, "no daily reminder in the chat"
+        return reminders[-1]
+
 
 def make_settings(api: FakeBotApi, database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {

@@ -312,11 +312,7 @@ async def more_reminders(chat: Chat, days: int, *, first_now: bool = False) -> l
             chat.clock.advance(timedelta(days=1))
         await chat.tick()
         # The weekly summary (on after a first week with a stretch done) may come too.
-        reminder = [
-            m
-            for m in chat.api.messages(chat.chat_id)
-            if m.text.startswith("⏰ Time for your daily stretch!")
-        ][-1]
+        reminder = chat.last_reminder()
         assert not reminders or reminder.message_id > reminders[-1].message_id  # a new one
         reminders.append(reminder)
     return reminders

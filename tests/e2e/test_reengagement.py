@@ -23,8 +23,11 @@ async def ignore_reminders(chat: Chat, days: int) -> None:
     """Let ``days`` daily reminders arrive, one a day, and press nothing."""
     for _ in range(days):
         chat.clock.advance(timedelta(days=1))
-        assert (await chat.tick()).statuses == {DeliveryStatus.SENT: 1}
-        assert chat.last.text.startswith("⏰ Time for your daily stretch!")
+        newest = chat.api.last_message(chat.chat_id)
+        sent = (await chat.tick()).statuses
+        # A daily card; after a stretch done in the first week, a weekly summary may come too.
+        assert set(sent) == {DeliveryStatus.SENT} and sent[DeliveryStatus.SENT] in (1, 2)
+        assert newest is None or chat.last_reminder().message_id > newest.message_id
 
 
 async def seven_ignored(chat: Chat) -> None:

@@ -57,9 +57,10 @@ async def daily_reminders(chat: Chat, days: int) -> list[SentMessage]:
     reminders = []
     for _ in range(days):
         await chat.tick()
-        assert chat.last.text.startswith("⏰ Time for your daily stretch!")
-        reminders.append(chat.last)
-        await record_done(chat.services, chat.chat_id, stretch_on(chat, chat.last).id)
+        reminder = chat.last_reminder()
+        assert not reminders or reminder.message_id > reminders[-1].message_id  # a new one
+        reminders.append(reminder)
+        await record_done(chat.services, chat.chat_id, stretch_on(chat, reminder).id)
         chat.clock.advance(timedelta(days=1))
     return reminders
 

@@ -72,7 +72,7 @@ def test_stats_with_retention(t: Translator) -> None:
     retention = Retention(
         (DayRetention(1, 40, 12), DayRetention(7, 30, 9), DayRetention(30, 0, 0)), 25, 60, 88
     )
-    shown = render_stats(t, Stats(UserCounts(3, 2, 1), {"sent": 4}, {}, retention))
+    shown = render_stats(t, Stats(UserCounts(3, 2, 1), {"sent": 4}, {}, retention=retention))
     assert_fits(shown)
     if t is ENGLISH:
         assert visible(shown).splitlines()[-2:] == [
