@@ -35,7 +35,13 @@ def busy_minute(now: datetime) -> datetime:
 
 @pytest.mark.parametrize(
     "settings_overrides",
-    [{"LIMBER_ADMIN_IDS": str(CHAT_ID), "LIMBER_SEND_RATE_PER_SECOND": 2}],
+    [
+        {
+            "LIMBER_ADMIN_IDS": str(CHAT_ID),
+            "LIMBER_SEND_RATE_PER_SECOND": 2,
+            "LIMBER_REPLY_RESERVE_PER_SECOND": 0,  # reminders get the whole budget
+        }
+    ],
 )
 async def test_stats_show_the_busiest_minutes_and_the_lateness_they_imply(
     chat: Chat, caplog: pytest.LogCaptureFixture
@@ -63,6 +69,7 @@ async def test_metrics_show_the_forecast_at_the_free_and_the_paid_rate(
         sqlite_url,
         LIMBER_HEALTH_PORT=port,
         LIMBER_SEND_RATE_PER_SECOND=25,
+        LIMBER_REPLY_RESERVE_PER_SECOND=0,
         LIMBER_PAID_BROADCAST_RATE=1000,
         LIMBER_TARGET_LATENESS_SECONDS=5,
         LIMBER_TICK_SECONDS=0.2,
@@ -83,8 +90,8 @@ async def test_metrics_show_the_forecast_at_the_free_and_the_paid_rate(
         assert match, name
         return float(match.group(1))
 
-    # 300 at 25/s: 11.96 s; paying, at 1,000/s: 0.299 s.
+    # 300 at 25/s: 11.96 s; paying, at 1,000/s more (1,025/s): 299/1,025 s.
     assert gauge('limber_lateness_forecast_seconds{budget="free"}') == pytest.approx(11.96)
-    assert gauge('limber_lateness_forecast_seconds{budget="paid"}') == pytest.approx(0.299)
+    assert gauge('limber_lateness_forecast_seconds{budget="paid"}') == pytest.approx(299 / 1025)
     assert gauge("limber_busiest_minute_due") == BUSY
     assert gauge("limber_lateness_target_seconds") == 5

@@ -31,6 +31,9 @@ async def set_reminder_in(chat: Chat, minutes: int, zone: str = "Europe/Berlin")
 
 
 async def test_reminder_arrives_once_then_snooze_skip_and_done(chat: Chat, api: FakeBotApi) -> None:
+    # Far from midnight in Berlin, so that a snooze does not carry "today" into tomorrow.
+    local = chat.clock.now().astimezone(ZoneInfo("Europe/Berlin"))
+    chat.clock.advance((local + timedelta(days=1)).replace(hour=9, minute=0) - local)
     await set_reminder_in(chat, 2)
     assert (await chat.tick()).claimed == 0  # not due yet
 
