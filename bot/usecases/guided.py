@@ -20,7 +20,7 @@ from bot.domain.activity import ActivityKind
 from bot.domain.precautions import forbidden_movements, is_allowed
 from bot.domain.sessions import SessionStep
 from bot.services import Services
-from bot.usecases.practice import AskPrecaution, OnHold, streak_of
+from bot.usecases.practice import AskPrecaution, OnHold, comes_first, streak_of
 from bot.usecases.timers import TimerRef, TimerStarted, begin_timer, stopped_ref
 
 FOR_ME = None  # the routine of a session composed for the user
@@ -111,11 +111,9 @@ async def start_session(
         if user is None:
             return None
         account = account_of(user)
-        if account.on_hold:
-            return OnHold()
-        unasked = account.precautions.next_unasked()
-        if unasked is not None:
-            return AskPrecaution(unasked, account.precautions)
+        first = comes_first(account)
+        if first is not None:
+            return first
         forbidden = forbidden_movements(account.precautions)
         cannot = cannot_of(account.cannot)
         stopped = (await stopped_stretches(session, [user_id])).get(user_id, set())

@@ -52,6 +52,15 @@ class NothingLeft:
 StretchOffer = OnHold | AskPrecaution | Shown | NothingLeft
 
 
+def comes_first(account: Account) -> OnHold | AskPrecaution | None:
+    """What must come before any stretch or session: the safety hold after a red-flag check,
+    then the stretch safety questions not yet asked."""
+    if account.on_hold:
+        return OnHold()
+    unasked = account.precautions.next_unasked()
+    return AskPrecaution(unasked, account.precautions) if unasked is not None else None
+
+
 async def next_stretch(svc: Services, user_id: int) -> StretchOffer | None:
     """Pick the user's next stretch (focus, level, variety, safety answers) and log it as
     shown; or say what must come first. None when the user has no account."""
@@ -61,11 +70,9 @@ async def next_stretch(svc: Services, user_id: int) -> StretchOffer | None:
         if user is None:
             return None
         account = account_of(user)
-        if account.on_hold:
-            return OnHold()
-        unasked = account.precautions.next_unasked()
-        if unasked is not None:
-            return AskPrecaution(unasked, account.precautions)
+        first = comes_first(account)
+        if first is not None:
+            return first
         recent = (await activity.recent_stretches(session, [user_id], now)).get(user_id, [])
         stopped = (await stopped_stretches(session, [user_id])).get(user_id, set())
         try:
