@@ -57,7 +57,7 @@ WEEKLY_ACTIVE_USERS = Gauge(
     "limber_weekly_active_users", "Users who did something in the last 7 days"
 )
 SESSIONS_WEEK = Gauge(
-    "limber_sessions_last_7_days", "Days (user, UTC date) with something done, last 7 days"
+    "limber_sessions_last_7_days", "Guided sessions finished in the last 7 days"
 )
 STRETCHES_DONE_WEEK = Gauge(
     "limber_stretches_done_last_7_days", "Stretches marked Done in the last 7 days"

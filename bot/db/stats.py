@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, String, distinct, exists, func, select, tr
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
-from bot.db.dialect import plus_days, utc_day
+from bot.db.dialect import plus_days
 from bot.db.models import Activity, Check, Delivery, User
 from bot.db.send_budget import paid_broadcasts_on
 from bot.domain.activity import USER_ACTIONS, ActivityKind
@@ -63,22 +63,16 @@ async def collect_retention(session: AsyncSession, now: datetime) -> Retention:
         await session.execute(
             select(
                 func.count(distinct(Activity.user_id)).filter(acted),
+                func.count().filter(Activity.kind == ActivityKind.SESSION.value),
                 func.count().filter(Activity.kind == ActivityKind.DONE.value),
             ).where(*week)
         )
     ).one()
-    days_used = (
-        select(Activity.user_id, utc_day(session, Activity.at))
-        .where(*week, acted)
-        .distinct()
-        .subquery()
-    )
-    sessions_week = await session.scalar(select(func.count()).select_from(days_used))
     return Retention(
         days=await day_retention(session, now),
         weekly_active=int(weekly[0]),
-        sessions_week=int(sessions_week or 0),
-        stretches_done_week=int(weekly[1]),
+        sessions_week=int(weekly[1]),
+        stretches_done_week=int(weekly[2]),
     )
 
 

@@ -34,6 +34,9 @@ HISTORY = [
     (D, ActivityKind.DONE, CREATED[D] + 30 * DAY + 12 * HOUR),  # day 30
     (D, ActivityKind.DONE, NOW - 7 * DAY - MINUTE),  # just before this week
     (D, ActivityKind.REMINDER_SENT, NOW - DAY),  # received, did nothing
+    (B, ActivityKind.SESSION, NOW - 3 * DAY + 2 * HOUR),  # a guided session this week (day 7)
+    (C, ActivityKind.SESSION, NOW - 2 * HOUR),  # and another
+    (A, ActivityKind.SESSION, NOW - 8 * DAY),  # one before this week
     (A, ActivityKind.DONE, NOW + MINUTE),  # after the collection instant: not counted
 ]
 
@@ -54,7 +57,7 @@ async def test_retention_on_a_constructed_history(
         DayRetention(30, eligible=2, active=1),  # A and D are past day 30; a reminder is not
     )
     assert retention.weekly_active == 3  # A, B and C; D only received a reminder
-    assert retention.sessions_week == 4  # A: one day (two Dones on it), B: two days, C: one
+    assert retention.sessions_week == 2  # guided sessions finished: B's and C's
     assert retention.stretches_done_week == 3  # A twice, C once
 
 

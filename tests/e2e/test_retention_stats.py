@@ -42,7 +42,7 @@ async def test_stats_show_retention_and_the_week(chat: Chat, sqlite_url: str) ->
     assert (
         "Active after first contact: day 1: 1 of 3 (33%), day 7: 2 of 3 (67%), day 30: 1 of 2 (50%)"
     ) in stats.text
-    assert "Last 7 days: 3 active users, 4 sessions, 3 stretches done" in stats.text
+    assert "Last 7 days: 3 active users, 2 sessions, 3 stretches done" in stats.text
 
 
 async def test_metrics_expose_retention_in_prometheus_text_format(
@@ -87,5 +87,5 @@ async def test_metrics_expose_retention_in_prometheus_text_format(
         ("eligible", "30"): 2, ("active", "30"): 1,
     }  # fmt: skip
     assert samples[("limber_weekly_active_users", ())] == 3
-    assert samples[("limber_sessions_last_7_days", ())] == 4
+    assert samples[("limber_sessions_last_7_days", ())] == 2
     assert samples[("limber_stretches_done_last_7_days", ())] == 3
