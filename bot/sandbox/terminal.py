@@ -32,8 +32,10 @@ class SettleTiming:
     after its first reaction, or after `max_wait` seconds in total.
     """
 
-    quiet_period: float = 0.3
-    max_wait: float = 3.0
+    # Long enough for a picture drawn on first use (a worker thread, about a second on a busy
+    # machine) to arrive before the next line: the typing/upload action is not a message.
+    quiet_period: float = 1.5
+    max_wait: float = 6.0
 
 
 def format_message(message: SentMessage) -> str:
