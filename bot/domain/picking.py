@@ -77,24 +77,17 @@ class StretchPicker:
         """
         rng = rng or random.Random()
         recent = set(recent_ids[:RECENT_WINDOW])
-        unwanted = set(stopped_ids) | set(exclude)
-        levels = frozenset((area_levels or {}).items())
-        for tier in self._tiers_for(forbidden, cannot, frozenset(focus_areas), level, levels):
-            allowed = [s for s in tier if s.id not in unwanted] if unwanted else list(tier)
-            fresh = [s for s in allowed if s.id not in recent]
-            if fresh or allowed:
-                return rng.choice(fresh or allowed)
-        if exclude:
-            return self.pick(
-                forbidden=forbidden,
-                cannot=cannot,
-                focus_areas=focus_areas,
-                level=level,
-                area_levels=area_levels,
-                recent_ids=recent_ids,
-                stopped_ids=stopped_ids,
-                rng=rng,
-            )
+        stopped = set(stopped_ids)
+        tiers = self._tiers_for(
+            forbidden, cannot, frozenset(focus_areas), level, frozenset((area_levels or {}).items())
+        )
+        # Without the session's exclusions only when nothing else is left; never a stopped one.
+        for unwanted in [stopped | set(exclude), stopped] if exclude else [stopped]:
+            for tier in tiers:
+                allowed = [s for s in tier if s.id not in unwanted]
+                fresh = [s for s in allowed if s.id not in recent]
+                if fresh or allowed:
+                    return rng.choice(fresh or allowed)
         # Only reachable with movements beyond the precautions' or with every safe stretch
         # stopped: the constructor checked that some stretch survives every precaution and
         # every "cannot" at once.

@@ -303,3 +303,14 @@ def test_needs_come_from_the_movements_and_equipment() -> None:
     assert make("plain").needs == frozenset()
     with pytest.raises(ValueError, match="done on a chair"):  # validated on load
         make("c", movements=("standing", "on_a_chair"))
+
+
+def test_a_sessions_exclusions_give_way_only_when_nothing_else_is_left_and_stops_never() -> None:
+    picker = StretchPicker([make("a"), make("b"), make("c")])
+    pick = lambda **kw: picker.pick(forbidden=NOTHING, rng=random.Random(1), **kw).id  # noqa: E731
+    assert all(pick(exclude={"a", "b"}) == "c" for _ in range(20))
+    # Everything excluded: one of them after all, but never the stopped one.
+    picked = {pick(exclude={"a", "b", "c"}, stopped_ids={"c"}) for _ in range(20)}
+    assert picked <= {"a", "b"}
+    with pytest.raises(NothingToPick):
+        pick(exclude={"a"}, stopped_ids={"a", "b", "c"})
