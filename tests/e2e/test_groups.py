@@ -12,10 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Base
+from bot.render.callbacks import Action, encode
 from bot.render.texts import COMMANDS
 from bot.sandbox.models import GROUP_ANONYMOUS_BOT, FakeUser
 from bot.sandbox.server import FakeBotApi
 from tests.e2e.conftest import CHAT_ID, Chat
+from tests.unit.test_callbacks import SAMPLE_ARGS
 
 # The user with data in their private chat, writing in a group too.
 OWNER = FakeUser(id=CHAT_ID, first_name="Ann")
@@ -88,7 +90,10 @@ async def test_buttons_pressed_in_a_group_are_answered_and_change_nothing(
     await api.send_group_message(group, "/stretch", user=OWNER)
     [pointer] = await api.wait_for_bot_messages(group)
     before = await all_rows(chat)
-    forged = [*buttons, "1:rs", "1:fc:1", "1:st", "1:p:0", "1:hr", "1:sn", "1:ra:1:a:0"]
+    # The user's own buttons, and one well-formed press of every action there is (sessions,
+    # timers, feedback, onboarding, check-ins, weekly summary...), so a new one is covered too.
+    every_action = [encode(action, *SAMPLE_ARGS.get(action, ())) for action in Action]
+    forged = [*buttons, *every_action, "1:ra:1:a:0"]
     for data in forged:
         for presser in (OWNER, MEMBER, GROUP_ANONYMOUS_BOT):
             query = await api.press_button(group, pointer.message_id, data, user=presser)
