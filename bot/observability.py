@@ -8,6 +8,8 @@ import hmac
 import json
 import logging
 import time
+import weakref
+from asyncio import Lock
 from collections.abc import Awaitable, Iterable
 from typing import Any
 
@@ -95,14 +97,35 @@ def update_kind(update: Update) -> str:
 
 
 class InstrumentedUpdateProcessor(SimpleUpdateProcessor):
-    """Handles updates concurrently (as PTB's default) and logs and times each one; the
-    reminder tick yields to them while they run (``people``)."""
+    """Handles different people's updates concurrently (as PTB's default) but one person's in
+    the order they came, and logs and times each one; the reminder tick yields to them while
+    they run (``people``).
+
+    One person's updates in order: a button pressed while their /forget is being confirmed
+    must not write to a row that is gone (it found the account, then failed to save), and a
+    person expects their taps answered in the order they made them."""
 
     def __init__(self, max_concurrent_updates: int, *, people: PeopleFirst | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self.people = people or PeopleFirst()
+        # A lock per person with an update in hand; it goes when the last of them is done.
+        self._senders: weakref.WeakValueDictionary[int, Lock] = weakref.WeakValueDictionary()
+
+    def _lock_for(self, update: object) -> Lock:
+        sender = update.effective_user if isinstance(update, Update) else None
+        if sender is None:
+            return Lock()  # nobody to keep in order (a channel post, a poll...)
+        lock = self._senders.get(sender.id)
+        if lock is None:
+            lock = self._senders[sender.id] = Lock()
+        return lock
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        lock = self._lock_for(update)
+        async with lock:
+            await self._timed(update, coroutine)
+
+    async def _timed(self, update: object, coroutine: Awaitable[Any]) -> None:
         started = time.perf_counter()
         try:
             with self.people.handling():
