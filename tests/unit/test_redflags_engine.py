@@ -119,7 +119,7 @@ def test_path_lengths_per_gate_combination(checklist: Checklist, paths: list[Wal
     }
     assert table[(("age", "18-49"), ("pregnant", "no"))] == (3, 21, 26)
     assert table[(("age", "65+"),)] == (2, 21, 24)
-    assert table[(("age", "u10"),)] == (2, 18, 22)
+    assert table[(("age", "u10"),)] == (2, 18, 23)
     assert all(
         typical <= MAX_ADULT_ALL_NO and top <= MAX_PATH for _, typical, top in table.values()
     )
@@ -247,6 +247,7 @@ GATING = [
     ({"age": "u10"}, {"E8", "E9", "E1", "S4"}, {"pregnant", "E4", "U11", "U14", "S5", "E10"}),
     ({"age": "10-17"}, {"pregnant", "U11", "S5"}, {"E4", "U14", "S1"}),
     ({"age": "10-17", "injury": "strain"}, {"U12"}, {"E7", "U9"}),
+    ({"age": "u10", "injury": "strain"}, {"U12"}, {"E7", "U9"}),  # avulsion from age 8
     ({"age": "18-49", "injury": "fall"}, {"E7", "U9"}, {"U12"}),
     ({"age": "65+", "injury": "fall"}, {"E7"}, {"U9"}),  # at 65+ the fall itself is the flag
     ({"age": "50-64"}, {"U14", "E4"}, {"pregnant", "S1", "U11"}),
