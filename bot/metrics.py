@@ -56,9 +56,7 @@ RETENTION_ACTIVE = Gauge(
 WEEKLY_ACTIVE_USERS = Gauge(
     "limber_weekly_active_users", "Users who did something in the last 7 days"
 )
-SESSIONS_WEEK = Gauge(
-    "limber_sessions_last_7_days", "Guided sessions finished in the last 7 days"
-)
+SESSIONS_WEEK = Gauge("limber_sessions_last_7_days", "Guided sessions finished in the last 7 days")
 STRETCHES_DONE_WEEK = Gauge(
     "limber_stretches_done_last_7_days", "Stretches marked Done in the last 7 days"
 )

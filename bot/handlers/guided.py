@@ -64,7 +64,7 @@ async def start_session(
     if isinstance(offer, OnHold):
         await reply(update, text(t, ON_HOLD), resume_after_hold_keyboard(t))
     elif isinstance(offer, AskPrecaution):
-        await reply(update, *render_question(t, offer.precaution, offer.answers, Origin.FIRST_RUN))
+        await reply(update, *render_question(t, offer.precaution, offer.answers, Origin.SESSION))
     else:
         await drop_keyboard(query)
         routine = next((r for r in context.content.routines if r.id == offer.routine), None)

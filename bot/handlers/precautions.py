@@ -8,6 +8,7 @@ from telegram.ext import Application
 from bot.handlers import onboarding
 from bot.handlers.common import StaleButton, answer_quietly, routed, show
 from bot.handlers.context import LimberContext
+from bot.handlers.guided import session_command
 from bot.handlers.stretch import send_stretch
 from bot.render.callbacks import Action, Callback
 from bot.render.i18n import text
@@ -44,8 +45,8 @@ async def one_question(
 async def answer(
     update: Update, context: LimberContext, query: CallbackQuery, callback: Callback
 ) -> None:
-    """Save an answer, then: the next question, or the stretch the questions stood before,
-    or (from settings) the updated screen."""
+    """Save an answer, then: the next question, or what the questions stood before (a
+    stretch, the session menu, onboarding's next step), or (from settings) the updated screen."""
     press = parse_answer(callback)
     if press is None:
         raise StaleButton
@@ -69,7 +70,11 @@ async def answer(
         await onboarding.show_step(update, context, query)
         return
     await show(query, render_first_run_done(context.t, after), None)
-    if not before.complete:  # a second press on an answered question sends nothing more
+    if before.complete:  # a second press on an answered question sends nothing more
+        return
+    if press.origin is Origin.SESSION:  # the routines again: the one chosen may be ruled out now
+        await session_command(update, context)
+    else:
         await send_stretch(update, context)
 
 

@@ -197,7 +197,7 @@ ARG_SPECS: dict[Action, ArgSpec] = {
     Action.SAFETY_MENU: NO_ARGS,
     Action.SAFETY_QUESTION: ArgSpec((WORD,)),
     # (precaution, answer: yes/no/skip, where it was asked: first run/settings/onboarding)
-    Action.SAFETY_ANSWER: ArgSpec((WORD, _one_of("y", "n", "s"), _one_of("f", "s", "o"))),
+    Action.SAFETY_ANSWER: ArgSpec((WORD, _one_of("y", "n", "s"), _one_of("f", "g", "s", "o"))),
     Action.STRETCH_NOW: NO_ARGS,
     Action.SET_REMINDER: NO_ARGS,
     Action.FEEL: ArgSpec((STRETCH_ID, STAMP, FEELING)),

@@ -73,10 +73,11 @@ ANSWER_SAVED = N_("Saved ✅")
 
 
 class Origin(StrEnum):
-    """Where an answer button was shown: before a first stretch, in /settings, or in a new
-    user's onboarding."""
+    """Where an answer button was shown: before a first stretch, before a first guided
+    session, in /settings, or in a new user's onboarding."""
 
     FIRST_RUN = "f"
+    SESSION = "g"
     SETTINGS = "s"
     ONBOARDING = "o"
 
@@ -160,11 +161,16 @@ def render_question(
         )
         for answer, label in labels.items()
     ]
-    if origin is Origin.FIRST_RUN:
-        intro = (
+    if origin in (Origin.FIRST_RUN, Origin.SESSION):
+        before = (
             t.gettext(
-                "🛡 <b>Before I pick your stretch: {total} quick safety questions.</b>"
-            ).format(total=total)
+                "🛡 <b>Before I put your session together: {total} quick safety questions.</b>"
+            )
+            if origin is Origin.SESSION
+            else t.gettext("🛡 <b>Before I pick your stretch: {total} quick safety questions.</b>")
+        )
+        intro = (
+            before.format(total=total)
             + "\n"
             + t.gettext(
                 "Your answers only decide which stretches I leave out, and you can change them any "

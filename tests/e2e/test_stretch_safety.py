@@ -139,6 +139,25 @@ async def test_the_first_reminder_before_any_answer_is_safe_under_every_precauti
     assert "1 of 3:" in question.text
 
 
+async def test_a_first_session_waits_for_the_questions_then_offers_the_routines(
+    chat: Chat,
+) -> None:
+    await chat.say("/session")
+    [first] = await chat.press("✨ For me")
+    assert "Before I put your session together: 3 quick safety questions" in first.text
+    await answer_question(chat, "Yes", 1)
+    await answer_question(chat, "No", 2)
+    question = chat.last
+    done, menu = await chat.press("No", replies=2, message_id=question.message_id)
+    assert done.message_id == question.message_id and done.buttons == []
+    assert "bending the hip past a right angle" in done.text
+    # The session menu again, not a stretch card: the user asked for a session.
+    assert menu.text.startswith("🧘 A short guided session") and "✨ For me" in menu.button_texts
+    assert await stored_answers(chat) == HIP_REPLACEMENT
+    _, intro, _picture, step = await chat.press("✨ For me", replies=4)
+    assert "Your session" in intro.text and step.text.startswith("Step 1 of")
+
+
 class TestForUsersWhoAnswered:
     @pytest.fixture
     def safety_answers(self) -> PrecautionAnswers | None:
