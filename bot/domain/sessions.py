@@ -59,6 +59,7 @@ def by_position(stretches: Sequence[Stretch]) -> list[Stretch]:
 class SessionStep:
     stretch: Stretch
     rounds: int  # per side when the stretch works each side
+    own_hold: int | None = None  # the user's hold when weeks of "Good" have grown it
 
     @property
     def holds(self) -> int:
@@ -72,7 +73,7 @@ class SessionStep:
 
     @property
     def timer_hold_seconds(self) -> int:
-        return self.stretch.hold_seconds or self.stretch.duration_seconds or 0
+        return self.own_hold or self.stretch.hold_seconds or self.stretch.duration_seconds or 0
 
     def seconds(self) -> int:
         """How long the step takes, setup included."""

@@ -85,11 +85,14 @@ def session_title(t: Translator, routine: Routine | None) -> str:
 def render_session_step(
     t: Translator, stretch: Stretch, step: SessionStep, index: int, count: int
 ) -> str:
-    """One step: its place in the session and the stretch card at the session's dose."""
+    """One step: its place in the session and the stretch card at the session's dose (and the
+    user's own hold)."""
     heading = t.gettext("<b>Step {number} of {count}</b> · {role}").format(
         number=index + 1, count=count, role=escape(t.gettext(ROLE_LABELS[stretch.role]))
     )
-    return render_stretch_card(t, stretch, heading=heading, rounds=step.rounds)
+    return render_stretch_card(
+        t, stretch, heading=heading, rounds=step.rounds, hold_seconds=step.own_hold
+    )
 
 
 def session_step_keyboard(

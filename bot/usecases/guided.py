@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import activity
-from bot.db.feedback import stopped_stretches
+from bot.db.feedback import personal_holds, stopped_stretches
 from bot.db.guided import delete_timer, get_guided_session, get_timer, replace_guided_session
 from bot.db.models import GuidedSession, User
 from bot.db.users import account_of, get_user
@@ -145,14 +145,14 @@ async def start_session(
             updated_at=now,
         )
         await replace_guided_session(session, guided)
-        return _view(svc, guided)
+        return await _view(session, svc, guided)
 
 
 async def current_step(svc: Services, user_id: int, token: int, index: int) -> SessionView | None:
     """The session at step ``index``, when that is where it is (else None: a stale button)."""
     async with svc.sessions() as session:
         guided = await get_guided_session(session, user_id)
-        return _at(svc, guided, token, index)
+        return await _at(session, svc, guided, token, index)
 
 
 async def move_on(
@@ -168,7 +168,7 @@ async def move_on(
     async with svc.transaction() as session:
         guided = await get_guided_session(session, user_id)
         user = await get_user(session, user_id)
-        view = _at(svc, guided, token, index)
+        view = await _at(session, svc, guided, token, index)
         if guided is None or user is None or view is None:
             return None
         stopped = await _stop_step_timer(session, user_id, token)
@@ -183,7 +183,7 @@ async def move_on(
         ):
             guided.outcomes += Outcome.SKIPPED.value
         if len(guided.outcomes) < len(view.steps):
-            return Moved(_view(svc, guided), stopped)
+            return Moved(await _view(session, svc, guided), stopped)
         return Moved(await _end(session, guided, view, now, stopped=False), stopped)
 
 
@@ -194,7 +194,7 @@ async def stop_session(svc: Services, user_id: int, token: int) -> Moved | None:
         guided = await get_guided_session(session, user_id)
         if guided is None or guided.token != token:
             return None
-        view = _view(svc, guided)
+        view = await _view(session, svc, guided)
         stopped = await _stop_step_timer(session, user_id, token)
         return Moved(await _end(session, guided, view, now, stopped=True), stopped)
 
@@ -206,7 +206,7 @@ async def start_step_timer(
     step is counted in reps."""
     async with svc.transaction() as session:
         guided = await get_guided_session(session, user_id)
-        view = _at(svc, guided, token, index)
+        view = await _at(session, svc, guided, token, index)
         if view is None or not view.step.timed:
             return None
         started = await begin_timer(session, svc, user_id, chat_id, view.step, (token, index))
@@ -250,19 +250,24 @@ def _outcome_name(letter: str) -> str:
     return "done" if letter == Outcome.DONE else "skipped"
 
 
-def _at(svc: Services, guided: GuidedSession | None, token: int, index: int) -> SessionView | None:
+async def _at(
+    session: AsyncSession, svc: Services, guided: GuidedSession | None, token: int, index: int
+) -> SessionView | None:
     if guided is None or guided.token != token or len(guided.outcomes) != index:
         return None
-    view = _view(svc, guided)
+    view = await _view(session, svc, guided)
     return view if index < len(view.steps) else None
 
 
-def _view(svc: Services, guided: GuidedSession) -> SessionView:
+async def _view(session: AsyncSession, svc: Services, guided: GuidedSession) -> SessionView:
     """The stored session with its stretches looked up (a stretch gone from the library
-    since it started is left out)."""
-    steps = []
-    for stretch_id, rounds in guided.steps:
-        stretch = svc.stretches.get(str(stretch_id))
-        if stretch is not None:
-            steps.append(SessionStep(stretch, int(rounds)))
-    return SessionView(guided.token, guided.routine, tuple(steps), guided.outcomes, guided.replaced)
+    since it started is left out) and the user's own holds, so the step's card, its Start
+    button and its timer agree."""
+    found = [
+        (stretch, int(rounds))
+        for stretch_id, rounds in guided.steps
+        if (stretch := svc.stretches.get(str(stretch_id))) is not None
+    ]
+    holds = await personal_holds(session, guided.user_id, [stretch for stretch, _ in found])
+    steps = tuple(SessionStep(stretch, rounds, holds.get(stretch.id)) for stretch, rounds in found)
+    return SessionView(guided.token, guided.routine, steps, guided.outcomes, guided.replaced)

@@ -14,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.catalog import Catalog, load_catalog
 from bot.clock import FakeClock
 from bot.config import DEFAULT_CONTENT_DIR, Settings
-from bot.db import activity
+from bot.db import activity, feedback
 from bot.db.guided import TimerMove, due_timers, take_timer_steps
 from bot.db.models import Activity, GuidedSession, Timer
 from bot.db.privacy import delete_user, export_user
 from bot.db.users import ensure_user
+from bot.domain.feedback import Feeling
 from bot.domain.precautions import (
     Answer,
     Precaution,
@@ -26,6 +27,7 @@ from bot.domain.precautions import (
     forbidden_movements,
     is_allowed,
 )
+from bot.render.guided import render_session_step, session_step_keyboard
 from bot.render.i18n import Catalogs
 from bot.services import Services
 from bot.timers import TimerTicker
@@ -109,6 +111,32 @@ async def test_safety_comes_first_and_holds_mid_session(svc: Services) -> None:
     held = CATALOG.stretches.get("standing-quad")
     assert held is not None
     assert isinstance(await timers.start_card_timer(svc, USER, USER, held), OnHold)
+
+
+async def test_a_steps_card_button_and_timer_use_the_users_grown_hold(
+    svc: Services, clock: FakeClock
+) -> None:
+    await make_user(svc)
+    async with svc.transaction() as session:
+        for days in (0, 4, 8):  # three good days over a week: one rung up, 30 -> 45 s
+            at = NOW + timedelta(days=days)
+            await feedback.record_feeling(session, USER, "lying-figure-four", Feeling.GOOD, at)
+    view = await guided.start_session(svc, USER, "morning")
+    assert isinstance(view, guided.SessionView)
+    index = [step.stretch.id for step in view.steps].index("lying-figure-four")
+    step = view.steps[index]
+    assert step.stretch.hold_seconds == 30 and step.timer_hold_seconds == 45
+    t = Catalogs().translator("en")
+    card = render_session_step(t, step.stretch, step, index, len(view.steps))
+    assert "Hold 45 s" in card
+    keyboard = session_step_keyboard(t, view.token, index, step)
+    assert keyboard.inline_keyboard[0][0].text == "▶️ Start 45 s"
+    for at in range(index):
+        moved = await guided.move_on(svc, USER, view.token, at, guided.Outcome.SKIPPED)
+        assert isinstance(moved, guided.Moved)
+    started = await guided.start_step_timer(svc, USER, USER, view.token, index)
+    assert started is not None
+    assert isinstance(started[1], timers.TimerStarted) and started[1].hold_seconds == 45
 
 
 async def test_one_timer_per_user_and_a_step_timer_stops_with_its_step(
