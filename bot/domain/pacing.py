@@ -44,9 +44,11 @@ def choose_paid(
     free_interval: float,
     target: float,
     paid_available: int,
+    planned: Sequence[bool] = (),
 ) -> list[bool]:
     """Which messages of a chunk to send paid: those the free lane would send later than
-    ``target`` seconds after they fell due, as long as paid messages remain.
+    ``target`` seconds after they fell due, and those ``planned`` paid, as long as paid
+    messages remain.
 
     ``lateness`` is how late each message is now (negative: not yet due), in sending order;
     ``free_wait`` is how long until the free lane's next slot, and each message left on the
@@ -54,15 +56,35 @@ def choose_paid(
     """
     paid: list[bool] = []
     on_free = 0
-    for late in lateness:
+    for index, late in enumerate(lateness):
         would_be = late + free_wait + on_free * free_interval
-        if would_be > target and paid_available > 0:
+        wanted = would_be > target or (index < len(planned) and planned[index])
+        if wanted and paid_available > 0:
             paid.append(True)
             paid_available -= 1
         else:
             paid.append(False)
             on_free += 1
     return paid
+
+
+def plan_paid(
+    lateness: Sequence[float], free_wait: float, free_interval: float, target: float
+) -> list[bool]:
+    """Which messages of a whole batch (in sending order, earliest due first) to plan as
+    paid, so the paid lane works beside the free one from the start.
+
+    As many as the free lane could not send within ``target`` (``choose_paid`` over the
+    batch), spread evenly through it: chunk by chunk, the free lane takes its share and the
+    paid lane the rest at once. Choosing them chunk by chunk instead would send the batch's
+    head free until the free lane's wait itself reached the target, and only then pay: the
+    paid lane would start ``target`` seconds late and the batch end past the target.
+    """
+    count = sum(
+        choose_paid(lateness, free_wait, free_interval, target, paid_available=len(lateness))
+    )
+    total = len(lateness)
+    return [(index + 1) * count // total > index * count // total for index in range(total)]
 
 
 def within_free_limit(paid: Sequence[bool], free_limit: int) -> int:

@@ -32,7 +32,7 @@ from bot.db.send_budget import (
     reserve_slots,
     take_paid_broadcasts,
 )
-from bot.domain.pacing import choose_paid, within_free_limit
+from bot.domain.pacing import choose_paid, plan_paid, within_free_limit
 
 __all__ = [
     "Lane",
@@ -182,14 +182,25 @@ class SendBudget:
         free = self._free.per_second if self._free is not None else math.inf
         return free + (self._paid.rate.per_second if self._paid is not None else 0.0)
 
-    async def reserve(self, lateness: Sequence[float]) -> Reserved:
-        """Slots for a chunk whose messages are ``lateness`` seconds late now, in order.
+    def plan(self, lateness: Sequence[float]) -> list[bool]:
+        """Which messages of a batch (``lateness`` seconds late now, in sending order) to
+        plan as paid (``domain.pacing.plan_paid``); none when paid broadcast is off or
+        today's budget is spent."""
+        paid_lane = self._paid
+        if paid_lane is None or self._free is None or self._spent_day == self._today():
+            return [False] * len(lateness)
+        wait = max(0.0, self._free_next - self._clock())
+        return plan_paid(lateness, wait, self._free.interval, paid_lane.target_lateness)
+
+    async def reserve(self, lateness: Sequence[float], planned: Sequence[bool] = ()) -> Reserved:
+        """Slots for a chunk whose messages are ``lateness`` seconds late now, in order;
+        ``planned``: those its batch's plan sends paid (``plan``).
 
         Reserves for a prefix of the chunk only when more would go free than the free lane
         allows at once (``Reserved.paid`` is then shorter): the rest wait for the next chunk.
         """
         day = self._today()
-        paid = await self._choose_paid(lateness, day)
+        paid = await self._choose_paid(lateness, planned, day)
         if self._free is not None:
             taken = within_free_limit(paid, self._free.burst)
             if taken < len(paid):
@@ -224,13 +235,15 @@ class SendBudget:
     async def close(self) -> None:
         await self._slots.close()
 
-    async def _choose_paid(self, lateness: Sequence[float], day: date) -> list[bool]:
+    async def _choose_paid(
+        self, lateness: Sequence[float], planned: Sequence[bool], day: date
+    ) -> list[bool]:
         paid_lane = self._paid
         if paid_lane is None or self._free is None or self._spent_day == day:
             return [False] * len(lateness)
         wait = max(0.0, self._free_next - self._clock())
         wanted = choose_paid(
-            lateness, wait, self._free.interval, paid_lane.target_lateness, len(lateness)
+            lateness, wait, self._free.interval, paid_lane.target_lateness, len(lateness), planned
         )
         count = sum(wanted)
         if not count:

@@ -64,10 +64,12 @@ PHOTO_FILENAME = "limber.png"
 
 @dataclass(frozen=True)
 class Paced:
-    """A message to pace: its chat, and how late it is now in seconds (negative: early)."""
+    """A message to pace: its chat, how late it is now in seconds (negative: early), and
+    whether its batch's plan sends it paid (``plan_paid``)."""
 
     chat_id: int
     lateness: float
+    planned_paid: bool = False
 
 
 class ReminderSender:
@@ -102,6 +104,10 @@ class ReminderSender:
         """The most reminders a second the budget lets through."""
         return self._budget.per_second
 
+    def plan_paid(self, lateness: Sequence[float]) -> list[bool]:
+        """Which messages of a batch, in sending order, to plan as paid (``SendBudget.plan``)."""
+        return self._budget.plan(lateness)
+
     async def pace(self, chunk: Sequence[Paced]) -> list[bool] | None:
         """Wait until the budget allows one message to each chat; returns which go paid, or
         None when the sender was stopped meanwhile (send nothing then). The list may be
@@ -111,7 +117,9 @@ class ReminderSender:
         marked, its request goes out at once: a process killed in between leaves almost
         nothing in doubt.
         """
-        reserved = await self._budget.reserve([item.lateness for item in chunk])
+        reserved = await self._budget.reserve(
+            [item.lateness for item in chunk], [item.planned_paid for item in chunk]
+        )
         taken = chunk[: len(reserved.paid)]
         if not await self._unless_stopped(
             self._acquire_all(item.chat_id for item in taken)

@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot import metrics
 from bot.db.reminders import (
@@ -116,11 +116,14 @@ class ReminderTicker:
             report = TickReport(claimed=len(claimed))
             sending: list[asyncio.Task[Outcomes | None]] = []
             size, start = self._chunk_size(), 0
+            now = self._svc.clock.now()
+            planned = self._sender.plan_paid([_late(item, now) for item in claimed])
             try:
                 while start < len(claimed):
                     # Paced while the chunks before it are still on their way, so a process
                     # is not held to one chunk per round trip to Telegram.
-                    ready = await self._prepare(claimed[start : start + size])
+                    end = start + size
+                    ready = await self._prepare(claimed[start:end], planned[start:end])
                     if ready is None:
                         break  # stopping: the rest stay pending, and stop() releases them
                     start += ready.taken
@@ -146,15 +149,23 @@ class ReminderTicker:
         except Exception as error:  # a forecast must never stop reminders
             log.warning("could not forecast lateness (%s)", type(error).__name__)
 
-    async def _prepare(self, claimed: Sequence[ClaimedDelivery]) -> _Ready | None:
+    async def _prepare(
+        self, claimed: Sequence[ClaimedDelivery], planned: Sequence[bool]
+    ) -> _Ready | None:
         """Compose a chunk and wait for its slots in the budget; None when stopping. The
-        budget may take only the first part of it (``_Ready.taken`` of ``claimed``)."""
+        budget may take only the first part of it (``_Ready.taken`` of ``claimed``);
+        ``planned``: which of ``claimed`` the batch's plan sends paid."""
         await self._people.yield_to_people()
         messages = await self._compose(claimed)
-        chunk = [item for item in claimed if item.delivery_id in messages]
+        composed = [
+            (item, paid)
+            for item, paid in zip(claimed, planned, strict=True)
+            if item.delivery_id in messages
+        ]
+        chunk = [item for item, _ in composed]
         now = self._svc.clock.now()
         paid = await self._sender.pace(
-            [Paced(item.chat_id, (now - item.due_at).total_seconds()) for item in chunk]
+            [Paced(item.chat_id, _late(item, now), planned_paid) for item, planned_paid in composed]
         )
         if paid is None:
             return None
@@ -341,3 +352,8 @@ class ReminderTicker:
                 ],
                 now,
             )
+
+
+def _late(item: ClaimedDelivery, now: datetime) -> float:
+    """How late a claimed reminder is now, in seconds (negative: early)."""
+    return (now - item.due_at).total_seconds()

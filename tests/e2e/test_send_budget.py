@@ -4,7 +4,8 @@ PostgreSQL, against the sandbox enforcing Telegram's broadcast rates over real H
 - Three workers together keep the configured rate (not three times it): no 429, every user once.
 - A reminder refused with 429 is back in the queue before the worker waits out the
   retry_after, so a worker killed (SIGKILL) during that wait loses nothing.
-- Paid broadcast: the late go paid until the day's Stars are spent, then the rest go free.
+- Paid broadcast: the late go paid until the day's Stars are spent, then the rest go free;
+  in a burst the paid lane starts with the first chunk, beside the free one.
 """
 
 from __future__ import annotations
@@ -226,3 +227,42 @@ async def test_paid_broadcast_stops_at_the_days_budget_and_the_rest_go_free(
     async with sessions() as session:
         counted = await session.scalar(select(PaidBroadcastDay.messages))
     assert counted == 50
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_in_a_burst_the_paid_lane_starts_at_once_beside_the_free_one(
+    database_url: str, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    # 400 due at once, 20 a second free and a 5 s target: the free lane can take about 70 in
+    # time, so about 330 go paid. Planned for the whole batch, paid sends begin with the first
+    # chunk; chosen chunk by chunk, they began only once the free lane's wait reached 5 s.
+    users, free_rate = 400, 20
+    limits = RateLimits(free_per_second=free_rate, paid_per_second=200)
+    async with FakeBotApi(auto_register_chats=True, validate=False, rate_limits=limits) as api:
+        [worker] = await workers(
+            api,
+            database_url,
+            tmp_path,
+            1,
+            LIMBER_SEND_RATE_PER_SECOND=free_rate,
+            LIMBER_PAID_BROADCAST_RATE=200,
+            LIMBER_PAID_BROADCAST_DAILY_STARS=100,
+            LIMBER_TARGET_LATENESS_SECONDS=5,
+            LIMBER_CLAIM_BATCH_SIZE=users,
+            LIMBER_LOG_LEVEL="INFO",
+        )
+        try:
+            await worker.wait_for_line("Limber is running")
+            await due_users(sessions, users, datetime.now(UTC))
+            await wait_until(everyone_has_one(api, users), "every reminder to arrive", 60)
+        finally:
+            await stop_all([worker])
+        sends = sorted(api.calls_to("sendMessage"), key=lambda call: call.at)
+        counts = [len(api.messages(chat)) for chat in range(1, users + 1)]
+
+    assert not [call for call in sends if call.status == 429], "every lane kept to its rate"
+    assert set(counts) == {1}
+    lanes = [bool(call.params.get("allow_paid_broadcast")) for call in sends]
+    assert any(lanes[:10]), "paid sends began with the first chunk"
+    assert 250 <= sum(lanes) <= 380, "the free lane took its share, the paid lane the rest"

@@ -11,6 +11,7 @@ from bot.domain.pacing import (
     choose_paid,
     lane_burst,
     paid_messages_per_day,
+    plan_paid,
     reminder_rate,
     stars_for,
     within_free_limit,
@@ -40,6 +41,27 @@ def test_the_late_go_paid_while_the_budget_lasts(
         choose_paid(lateness, free_wait, free_interval=1.0, target=2.0, paid_available=available)
         == expected
     )
+
+
+def test_planned_ones_go_paid_while_the_budget_lasts() -> None:
+    planned = [False, True, False, True]
+    assert choose_paid([0] * 4, 0.0, 1.0, 2.0, 10, planned) == planned
+    assert choose_paid([0] * 4, 0.0, 1.0, 2.0, 1, planned) == [False, True, False, False]
+
+
+def test_a_burst_plans_the_free_lanes_excess_paid_spread_through_the_batch() -> None:
+    # 100 due now, 25 a second free, a 2 s target: the free lane sends 51 in time (the 51st
+    # at exactly 2 s); the other 49 go paid, spread so the paid lane starts with the first.
+    plan = plan_paid([0.0] * 100, free_wait=0.0, free_interval=1 / 25, target=2.0)
+    assert sum(plan) == 49
+    assert any(plan[:3]) and any(plan[-3:])
+    for start in range(0, 100, 10):  # every tenth of the batch has its share
+        assert 4 <= sum(plan[start : start + 10]) <= 5
+    # On time without paying: nothing planned.
+    assert not any(plan_paid([0.0] * 40, 0.0, 1 / 25, 2.0))
+    # Already late: every one.
+    assert all(plan_paid([5.0] * 10, 0.0, 1 / 25, 2.0))
+    assert plan_paid([], 0.0, 1 / 25, 2.0) == []
 
 
 def test_a_chunk_sends_at_most_a_bursts_worth_free() -> None:
