@@ -22,9 +22,9 @@ Paid broadcast (``--paid-rate``): a second lane with its own limiter at that rat
 goes paid when its free slot would make it later than ``--target`` (0.1 Star each). The next
 claim comes when the paid lane has sent its part of the batch, while the free lane's sends (each
 within the target, far inside the delivery lease) go on at their slots; with
-``--tick-waits-for-free-lane`` the tick waits for both, as today's tick waits for its whole
-batch. Branch budget-13a implements the paid rule in the sender; here it is modelled, peeking at
-the free limiter's next slot.
+``--tick-waits-for-free-lane`` the tick waits for both, as the shipped tick waits for its whole
+batch. The sender plans the lanes with ``domain.pacing.plan_paid``; here the same rule is
+modelled, peeking at the free limiter's next slot.
 
 The physical bound, exactly (``domain.forecast.drain`` on one-second buckets of the exact due
 instants): the earliest-due-first schedule of a sender that knows every reminder the instant it
@@ -183,7 +183,7 @@ def simulate(
 
     When paying, the next claim comes when the paid lane has sent its part, while the free
     lane's sends (each within the target) go on at their slots; ``tick_waits_for_free_lane``
-    makes the tick wait for both, as today's tick waits for its whole batch."""
+    makes the tick wait for both, as the shipped tick waits for its whole batch."""
     started = time.perf_counter()
     users = len(seconds_of_day)
     waited = [0] * users  # each user's last lateness (whole seconds), the tie-break
@@ -455,7 +455,7 @@ def main() -> None:
     parser.add_argument(
         "--tick-waits-for-free-lane",
         action="store_true",
-        help="the next claim waits for the free lane too, as today's tick waits for its batch",
+        help="the next claim waits for the free lane too, as the shipped tick waits for its batch",
     )
     parser.add_argument("--out")
     args = parser.parse_args()
