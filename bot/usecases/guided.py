@@ -98,10 +98,10 @@ SessionOffer = OnHold | AskPrecaution | SessionView
 async def start_session(
     svc: Services, user_id: int, routine_id: str | None = FOR_ME
 ) -> SessionOffer | None:
-    """A new session (an unfinished one is dropped): composed for the user's focus, level,
-    safety answers and what they did lately, or a named routine made safe for them. Like
-    /stretch, a safety hold or unasked safety questions come first. None: no such user, or
-    no such routine."""
+    """A new session: composed for the user's focus, level, safety answers and what they did
+    lately, or a named routine made safe for them. An unfinished one ends as stopped, what was
+    done in it recorded as of its last step. Like /stretch, a safety hold or unasked safety
+    questions come first. None: no such user, or no such routine."""
     routine = svc.catalog.routine(routine_id) if routine_id is not FOR_ME else None
     if routine_id is not FOR_ME and routine is None:
         return None
@@ -134,6 +134,10 @@ async def start_session(
             steps, replaced = svc.composer.routine(
                 routine, forbidden, svc.rng, cannot=cannot, stopped_ids=stopped
             )
+        unfinished = await get_guided_session(session, user_id)
+        if unfinished is not None:
+            view = await _view(session, svc, unfinished)
+            await _end(session, unfinished, view, unfinished.updated_at, stopped=True)
         guided = GuidedSession(
             user_id=user_id,
             token=svc.rng.randrange(1, TOKEN_LIMIT),

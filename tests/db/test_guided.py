@@ -90,6 +90,36 @@ async def test_a_session_runs_to_one_activity_record_with_each_step(svc: Service
     assert not {step.stretch.id for step in again.steps[1:4]} & done_lately
 
 
+async def test_a_new_session_records_what_was_done_in_an_unfinished_one(
+    svc: Services, clock: FakeClock
+) -> None:
+    await make_user(svc)
+    first = await guided.start_session(svc, USER, "morning")
+    assert isinstance(first, guided.SessionView)
+    clock.advance(timedelta(minutes=2))
+    await guided.move_on(svc, USER, first.token, 0, guided.Outcome.DONE)
+    last_step_at = clock.now()
+    clock.advance(timedelta(hours=5))  # left half way; later, another session
+    second = await guided.start_session(svc, USER)
+    assert isinstance(second, guided.SessionView) and second.token != first.token
+
+    async with svc.sessions() as session:
+        (record,) = (await session.scalars(select(Activity))).all()
+        stored = await session.get(GuidedSession, USER)
+    assert record.kind == "session" and record.at == last_step_at and record.detail is not None
+    assert record.detail["stopped"] is True and record.detail["routine"] == "morning"
+    assert [step["outcome"] for step in record.detail["steps"]] == ["done"]
+    assert stored is not None and stored.token == second.token and stored.outcomes == ""
+    # The old session's buttons are stale now.
+    assert await guided.move_on(svc, USER, first.token, 1, guided.Outcome.DONE) is None
+
+    # Nothing done in it: nothing recorded.
+    third = await guided.start_session(svc, USER)
+    assert isinstance(third, guided.SessionView)
+    async with svc.sessions() as session:
+        assert len((await session.scalars(select(Activity))).all()) == 1
+
+
 async def test_safety_comes_first_and_holds_mid_session(svc: Services) -> None:
     await make_user(svc, PrecautionAnswers(0))
     assert isinstance(await guided.start_session(svc, USER), AskPrecaution)
