@@ -28,6 +28,15 @@ def reminder_rate(total_per_second: float, reply_reserve_per_second: float) -> f
     return max(total_per_second - reply_reserve_per_second, total_per_second / 2)
 
 
+def claim_shortfall(batch: int, tick_seconds: float, budget_per_second: float) -> int | None:
+    """The claim batch one process needs so its claims keep up with the send budget, when
+    ``batch`` every ``tick_seconds`` falls short of it (a tick claims one batch at most);
+    None when it keeps up."""
+    if not math.isfinite(budget_per_second) or batch / tick_seconds >= budget_per_second:
+        return None
+    return math.ceil(budget_per_second * tick_seconds)
+
+
 def paid_messages_per_day(daily_stars: float) -> int:
     """How many paid messages a day's budget of Stars pays for."""
     return max(0, math.floor(daily_stars / STARS_PER_PAID_MESSAGE + 1e-9))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from bot.config import Settings
-from bot.domain.pacing import lane_burst, paid_messages_per_day, reminder_rate
+from bot.domain.pacing import claim_shortfall, lane_burst, paid_messages_per_day, reminder_rate
 from bot.reminders.budget import (
     LaneRate,
     LocalSlots,
@@ -13,6 +15,8 @@ from bot.reminders.budget import (
     Slots,
     Transaction,
 )
+
+log = logging.getLogger(__name__)
 
 
 def send_budget(settings: Settings, transaction: Transaction, *, shared: bool) -> SendBudget:
@@ -36,4 +40,23 @@ def send_budget(settings: Settings, transaction: Transaction, *, shared: bool) -
             per_day=paid_messages_per_day(settings.paid_broadcast_daily_stars),
             target_lateness=settings.target_lateness_seconds,
         )
-    return SendBudget(slots, free, paid=paid, transaction=transaction)
+    budget = SendBudget(slots, free, paid=paid, transaction=transaction)
+    warn_if_claims_fall_short(settings, budget.per_second)
+    return budget
+
+
+def warn_if_claims_fall_short(settings: Settings, budget_per_second: float) -> None:
+    """A process claims one batch a tick: below the budget's rate, reminders go out slower
+    than it allows (and later than the lateness forecast says) unless more processes send."""
+    needed = claim_shortfall(settings.claim_batch_size, settings.tick_seconds, budget_per_second)
+    if needed is not None:
+        log.warning(
+            "LIMBER_CLAIM_BATCH_SIZE=%d every LIMBER_TICK_SECONDS=%g claims at most %.0f "
+            "reminders a second, below the %.0f/s the send budget allows: set the batch to at "
+            "least %d, or run more processes that send",
+            settings.claim_batch_size,
+            settings.tick_seconds,
+            settings.claim_batch_size / settings.tick_seconds,
+            budget_per_second,
+            needed,
+        )

@@ -3,12 +3,17 @@ the Stars buy, and the lane a reply reserve leaves to reminders."""
 
 from __future__ import annotations
 
+import logging
 import math
+from contextlib import AbstractAsyncContextManager
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.domain.pacing import (
     choose_paid,
+    claim_shortfall,
     lane_burst,
     paid_messages_per_day,
     plan_paid,
@@ -16,6 +21,7 @@ from bot.domain.pacing import (
     stars_for,
     within_free_limit,
 )
+from bot.reminders.budget_setup import send_budget
 
 
 @pytest.mark.parametrize(
@@ -85,3 +91,27 @@ def test_the_reply_reserve_comes_out_of_the_reminders_rate() -> None:
     assert reminder_rate(150, 0) == 150
     assert lane_burst(25) == 7 and lane_burst(10) == 5 and lane_burst(1000) == 250
     assert math.isclose(reminder_rate(30, 0.5), 29.5)
+
+
+def test_claims_that_fall_short_of_the_budget_name_the_batch_needed() -> None:
+    assert claim_shortfall(500, 5.0, 25.0) is None  # 100 a second: keeps up
+    assert claim_shortfall(500, 5.0, 1025.0) == 5125  # paid broadcast needs a bigger batch
+    assert claim_shortfall(1000, 1.0, 1000.0) is None
+    assert claim_shortfall(10, 1.0, math.inf) is None  # no limit: nothing to keep up with
+
+
+def test_a_deployment_whose_claims_fall_short_is_warned_at_start(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    paid = Settings(LIMBER_PAID_BROADCAST_RATE=1000, LIMBER_PAID_BROADCAST_DAILY_STARS=100)
+    with caplog.at_level(logging.WARNING, logger="bot.reminders.budget_setup"):
+        send_budget(Settings(), _no_database, shared=False)
+        assert not caplog.records
+        send_budget(paid, _no_database, shared=False)
+    [warning] = caplog.records
+    assert "LIMBER_CLAIM_BATCH_SIZE=500" in warning.getMessage()
+    assert "at least 5125" in warning.getMessage()
+
+
+def _no_database() -> AbstractAsyncContextManager[AsyncSession]:
+    raise AssertionError("no database is needed to set the budget up")
