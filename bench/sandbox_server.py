@@ -57,26 +57,30 @@ class BenchApi(FakeBotApi):
     def __init__(self, *, watch: str | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._watch = watch.lower() if watch else None
+        self.polling = asyncio.Event()  # the bot's first getUpdates has arrived
 
     async def _call(self, method: str, raw: Any, files: Any) -> Any:
         if method == self._watch:
             self._watch = None
             _emit({"event": "first_call", "method": method, "time": time.time()})
+        if method.lower() == "getupdates":
+            self.polling.set()
         return await super()._call(method, raw, files)
 
 
 class Chatter:
     """People writing to the bot at a steady rate; each update timed until the bot replies."""
 
-    def __init__(self, api: FakeBotApi, per_second: float, users: int) -> None:
+    def __init__(self, api: BenchApi, per_second: float, users: int) -> None:
         self._api = api
         self._interval = 1.0 / per_second
         self._users = users
-        self.latencies: list[tuple[float, float | None]] = []  # (written at, seconds or None)
+        # (written at, on the sandbox's clock as its calls are; seconds to the reply, or None)
+        self.latencies: list[tuple[float, float | None]] = []
         self._pending: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
-        await self._api.wait_for_call("getUpdates", None)
+        await self._api.polling.wait()  # on arrival: the long poll is answered much later
         count = 0
         while True:
             chat = CHATTER_FIRST + count % self._users
@@ -88,13 +92,13 @@ class Chatter:
 
     async def _one(self, chat: int) -> None:
         mark = self._api.mark()
-        written = time.monotonic()
+        written_at, started = time.time(), time.monotonic()
         await self._api.send_user_message(chat, "/help")
         try:
             await self._api.wait_for_bot_messages(chat, 1, 30, after=mark)
-            self.latencies.append((written, time.monotonic() - written))
+            self.latencies.append((written_at, time.monotonic() - started))
         except TimeoutError:
-            self.latencies.append((written, None))
+            self.latencies.append((written_at, None))
 
 
 def _chatter_stats(chatter: Chatter, calls: list[Any]) -> dict[str, Any]:
