@@ -16,7 +16,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -228,6 +229,28 @@ async def postgres_admin(statement: str) -> None:
 def postgres_url(name: str) -> str:
     base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0]
     return f"{base}/{name}".replace("postgresql://", "postgresql+asyncpg://")
+
+
+class NoPostgres(Exception):
+    """No PostgreSQL server to make a scratch database on."""
+
+
+@contextlib.asynccontextmanager
+async def scratch_postgres() -> AsyncIterator[str]:
+    """A PostgreSQL database of its own, at the newest migration; dropped afterwards."""
+    from bot.db.migrate import upgrade_database
+
+    name = f"limber_bench_{uuid.uuid4().hex[:12]}"
+    try:
+        await postgres_admin(f'CREATE DATABASE "{name}"')
+    except (OSError, TimeoutError) as error:
+        raise NoPostgres(f"no PostgreSQL server: {error}") from error
+    try:
+        url = postgres_url(name)
+        await asyncio.to_thread(upgrade_database, url)
+        yield url
+    finally:
+        await postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def populate_postgres(url: str, total: int, due: int, due_at: datetime) -> None:

@@ -24,7 +24,6 @@ import statistics
 import tempfile
 import time
 import tracemalloc
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,11 +33,11 @@ from sqlalchemy import text
 
 from bench.common import (
     LoopLag,
+    NoPostgres,
     machine,
     populate_postgres,
     populate_sqlite,
-    postgres_admin,
-    postgres_url,
+    scratch_postgres,
     sqlite_text,
 )
 from bot.catalog import load_catalog
@@ -201,20 +200,12 @@ def bench_claim(users: int, sqlite: bool, postgres: bool, workdir: Path) -> dict
 
 
 async def _postgres(users: int, due_at: datetime, limits: list[int]) -> dict[str, Any]:
-    from bot.db.migrate import upgrade_database
-
-    name = f"limber_bench_{uuid.uuid4().hex[:12]}"
     try:
-        await postgres_admin(f'CREATE DATABASE "{name}"')
-    except (OSError, TimeoutError) as error:
-        return {"error": f"no PostgreSQL server: {error}"}
-    url = postgres_url(name)
-    try:
-        await asyncio.to_thread(upgrade_database, url)
-        await populate_postgres(url, users, 0, due_at)
-        return await _claim_all(url, users, due_at, limits)
-    finally:
-        await postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        async with scratch_postgres() as url:
+            await populate_postgres(url, users, 0, due_at)
+            return await _claim_all(url, users, due_at, limits)
+    except NoPostgres as error:
+        return {"error": str(error)}
 
 
 def main() -> None:

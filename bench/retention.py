@@ -15,7 +15,6 @@ import json
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from random import Random
@@ -23,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from bench.common import postgres_admin, postgres_url
+from bench.common import scratch_postgres
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database
 from bot.db.models import Activity, User
@@ -98,15 +97,9 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         await _populate(url, args.users, args.rows)
         out["sqlite"] = await _measure(url, args.repeat)
     if not args.no_postgres:
-        name = f"limber_bench_{uuid.uuid4().hex[:10]}"
-        await postgres_admin(f'CREATE DATABASE "{name}"')
-        try:
-            url = postgres_url(name)
-            await asyncio.to_thread(upgrade_database, url)
+        async with scratch_postgres() as url:
             await _populate(url, args.users, args.rows)
             out["postgres"] = await _measure(url, args.repeat)
-        finally:
-            await postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return out
 
 
