@@ -21,7 +21,6 @@ import json
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,11 +32,11 @@ from sqlalchemy import text
 from bench.common import (
     GcPauses,
     LoopLag,
+    NoPostgres,
     machine,
     populate_postgres,
     populate_sqlite,
-    postgres_admin,
-    postgres_url,
+    scratch_postgres,
     sqlite_text,
 )
 from bench.profiling import cprofiled, summarize_cprofile
@@ -48,6 +47,7 @@ from bot.db.reminders import claim_due_reminders
 from bot.domain.abilities import cannot_of
 from bot.domain.picking import StretchPicker
 from bot.domain.precautions import forbidden_for_stored
+from bot.domain.send_order import Bounds, Lateness
 from bot.reminders.kinds.stretch import DailyStretch, DueUser, stretch_kinds
 
 
@@ -100,7 +100,10 @@ async def _measure(
         from bot.db import reminders
 
         async with sessions() as session, session.begin():
-            users = await reminders._claim_due(session, DailyStretch(choose), now, limit, {})
+            bounds = Bounds.at(now, grace)  # everything due is fresh here: one part
+            users = await reminders._claim_due(
+                session, DailyStretch(choose), bounds, Lateness.FRESH, limit, {}
+            )
             await session.rollback()
         return len(users)
 
@@ -206,24 +209,16 @@ def run_claim(
 async def _postgres(
     users: int, due: int, due_at: datetime, limits: list[int], repeat: int
 ) -> dict[str, Any]:
-    from bot.db.migrate import upgrade_database
-
-    name = f"limber_bench_{uuid.uuid4().hex[:12]}"
     try:
-        await postgres_admin(f'CREATE DATABASE "{name}"')
-    except (OSError, TimeoutError) as error:
-        return {"error": f"no PostgreSQL server: {error}"}
-    url = postgres_url(name)
-    try:
-        await asyncio.to_thread(upgrade_database, url)
-        started = time.perf_counter()
-        await populate_postgres(url, users, due, due_at)
-        populate = time.perf_counter() - started
-        out = await _measure(url, due_at, due, limits, repeat, None)
-        out["populate_seconds"] = round(populate, 1)
-        return out
-    finally:
-        await postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        async with scratch_postgres() as url:
+            started = time.perf_counter()
+            await populate_postgres(url, users, due, due_at)
+            populate = time.perf_counter() - started
+            out = await _measure(url, due_at, due, limits, repeat, None)
+            out["populate_seconds"] = round(populate, 1)
+            return out
+    except NoPostgres as error:
+        return {"error": str(error)}
 
 
 def _brief(engine_result: dict[str, Any]) -> dict[str, Any]:
