@@ -21,13 +21,14 @@ from bot import metrics
 from bot.db.app_state import write_heartbeat
 from bot.db.reminders import THIS_PROCESS
 from bot.db.send_budget import paid_broadcasts_on
-from bot.db.stats import collect_retention, count_users
+from bot.db.stats import count_users
 from bot.domain.forecast import FREE, Outlook
 from bot.domain.pacing import stars_for
 from bot.domain.stats import Retention
 from bot.reminders.tick import ReminderTicker
 from bot.services import Services
 from bot.transport import ApiContact
+from bot.usecases import admin
 
 log = logging.getLogger(__name__)
 
@@ -210,8 +211,8 @@ class WebServer:
 
     async def _collect_retention(self) -> None:
         try:
-            async with asyncio.timeout(RETENTION_TIMEOUT), self.services.sessions() as session:
-                retention = await collect_retention(session, self.services.clock.now())
+            async with asyncio.timeout(RETENTION_TIMEOUT):
+                retention = await admin.retention(self.services)
         except Exception:  # served without fresh retention until the next refresh
             log.warning("could not refresh retention gauges for /metrics", exc_info=True)
             return

@@ -28,10 +28,3 @@ def plus_days(session: AsyncSession, column: Any, days: int) -> Any:
     return func.date(func.substr(column, 1, 10), f"+{int(days)} days").concat(
         func.substr(column, 11)
     )
-
-
-def utc_day(session: AsyncSession, column: Any) -> Any:
-    """The UTC calendar date of a UTCDateTime column, in SQL (for counting distinct days)."""
-    if _dialect(session) == "postgresql":
-        return func.date(func.timezone("UTC", column))
-    return func.substr(column, 1, 10)

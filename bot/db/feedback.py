@@ -93,9 +93,9 @@ async def stopped_stretches(session: AsyncSession, user_ids: Sequence[int]) -> d
     if not user_ids:
         return {}
     rows = await session.execute(
-        select(StoppedStretch.user_id, StoppedStretch.stretch_id)
-        .where(StoppedStretch.user_id.in_(user_ids))
-        .order_by(StoppedStretch.stopped_at, StoppedStretch.stretch_id)
+        select(StoppedStretch.user_id, StoppedStretch.stretch_id).where(
+            StoppedStretch.user_id.in_(user_ids)
+        )
     )
     stopped: dict[int, set[str]] = defaultdict(set)
     for user_id, stretch_id in rows:

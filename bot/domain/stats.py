@@ -35,7 +35,7 @@ class Retention:
 
     days: tuple[DayRetention, ...]
     weekly_active: int  # users who did something in the last 7 days
-    sessions_week: int  # (user, UTC day) pairs with something done, last 7 days
+    sessions_week: int  # guided sessions finished (or stopped with a step done), last 7 days
     stretches_done_week: int  # stretches marked Done in the last 7 days
 
 

@@ -110,15 +110,6 @@ async def answer_pain(
     return PainResult(stretch, outcome, easier_allowed)
 
 
-async def personal_holds(
-    svc: Services, user_id: int, stretches: Sequence[Stretch]
-) -> dict[str, int]:
-    """The user's own hold, in seconds, for each held stretch of ``stretches`` (e.g. a
-    session's steps, for the timer): the card's hold, grown by weeks of "Good"."""
-    async with svc.sessions() as session:
-        return await stored.personal_holds(session, user_id, stretches)
-
-
 async def stopped_stretches(svc: Services, user_id: int) -> list[str]:
     """The ids of the stretches the user stopped, in id order."""
     async with svc.sessions() as session:
