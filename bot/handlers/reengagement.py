@@ -8,9 +8,9 @@ from telegram.ext import Application
 from bot.domain.reengagement import OfferChoice
 from bot.handlers.common import StaleButton, answer_quietly, drop_keyboard, reply, routed
 from bot.handlers.context import LimberContext
+from bot.handlers.reminder_time import show_time_screen
 from bot.render.callbacks import Action, Callback
 from bot.render.reengagement import render_offer_answer
-from bot.render.settings import time_screen
 from bot.usecases import reengagement
 
 
@@ -23,11 +23,12 @@ async def answer_offer(
     )
     if account is None:
         raise StaleButton
+    context.account = account
     await answer_quietly(query)
     await drop_keyboard(query)
     await reply(update, render_offer_answer(context.t, choice))
-    if choice is OfferChoice.TIME:
-        await reply(update, *time_screen(context.t))
+    if choice is OfferChoice.TIME:  # the settings' own time screen: it waits for a typed time
+        await show_time_screen(update, context)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -3,7 +3,7 @@ pauses reminders silently; a reply keeps them; nothing reaches someone who block
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from bot.domain.reminders import DeliveryStatus
 from bot.sandbox.server import FakeBotApi
@@ -81,7 +81,9 @@ async def test_keep_them_coming_keeps_the_reminders(chat: Chat) -> None:
     assert not (await chat.user()).paused
 
 
-async def test_change_the_time_shows_the_time_picker(chat: Chat) -> None:
+async def test_change_the_time_shows_the_time_picker_which_takes_a_typed_time(
+    chat: Chat,
+) -> None:
     await seven_ignored(chat)
     chat.clock.advance(timedelta(days=1))
     await chat.tick()
@@ -89,6 +91,9 @@ async def test_change_the_time_shows_the_time_picker(chat: Chat) -> None:
     assert answer.text.startswith("Sure. Pick a time")
     assert "When should I remind you?" in picker.text
     assert "07:30" in picker.button_texts
+    # The screen says a time may be typed: a plain "7pm" is understood.
+    await chat.say("7pm")
+    assert (await chat.user()).reminder_time == time(19, 0)
 
 
 async def test_pause_for_a_week(chat: Chat) -> None:
