@@ -39,11 +39,10 @@ async def answer_checkin(
 
 
 async def toggle_checkins(
-    update: Update, context: LimberContext, query: CallbackQuery, _callback: Callback
+    update: Update, context: LimberContext, query: CallbackQuery, callback: Callback
 ) -> None:
-    account = context.require_account()
     changed = await checkins.set_checkins(
-        context.services, account.user_id, not account.checkins_on
+        context.services, context.require_account().user_id, callback.arg() == "1"
     )
     if changed is None:
         raise StaleButton

@@ -232,7 +232,7 @@ ARG_SPECS: dict[Action, ArgSpec] = {
     Action.LEARN_SHOW: ArgSpec((STRETCH_ID,)),  # a card id has a stretch id's shape
     Action.REENGAGE: ArgSpec((_one_of("keep", "time", "pause", "stop"),)),
     Action.CHECKIN_ANSWER: ArgSpec((_one_of("better", "same", "worse", "new"),)),
-    Action.CHECKIN_TOGGLE: NO_ARGS,
+    Action.CHECKIN_TOGGLE: ArgSpec((_one_of("1", "0"),)),
 }
 
 

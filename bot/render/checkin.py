@@ -130,4 +130,7 @@ def describe_checkins(t: Translator, on: bool) -> str:
 
 def checkins_toggle_button(t: Translator, on: bool) -> InlineKeyboardButton:
     label = t.gettext("🩺 Check-ins: switch off") if on else t.gettext("🩺 Check-ins: switch on")
-    return InlineKeyboardButton(label, callback_data=encode(Action.CHECKIN_TOGGLE))
+    # The state the button sets, not "the other one": an old message's button still means it.
+    return InlineKeyboardButton(
+        label, callback_data=encode(Action.CHECKIN_TOGGLE, "0" if on else "1")
+    )

@@ -33,12 +33,16 @@ async def checkin_history(svc: Services, user_id: int) -> list[tuple[date, PainA
 
 
 async def set_checkins(svc: Services, user_id: int, on: bool) -> Account | None:
-    """Switch the two-weekly check-in on (the next one two weeks from now) or off."""
+    """Switch the two-weekly check-in on (the next one two weeks from now, unless one is
+    already due) or off."""
     now = svc.clock.now()
     async with svc.transaction() as session:
         user = await get_user(session, user_id)
         if user is None:
             return None
-        user.checkin_due_at = first_checkin(now) if on else None
+        if not on:
+            user.checkin_due_at = None
+        elif user.checkin_due_at is None:
+            user.checkin_due_at = first_checkin(now)
         user.updated_at = now
         return account_of(user)

@@ -131,8 +131,13 @@ async def test_a_second_press_the_same_day_corrects_the_answer(chat: Chat) -> No
 async def test_switched_off_in_settings_then_back_on(chat: Chat, api: FakeBotApi) -> None:
     (screen,) = await chat.say("/settings")
     assert "Pain check-in every two weeks: on" in screen.text
+    switch_off = screen.button("🩺 Check-ins: switch off").callback_data
+    assert switch_off is not None
     (edited,) = await chat.press("🩺 Check-ins: switch off", message_id=screen.message_id)
     assert "Pain check-in every two weeks: off" in edited.text
+    assert (await chat.user()).checkin_due_at is None
+    # "Switch off" again, from an older settings message: still off, never toggled back on.
+    await chat.press_data(screen.message_id, switch_off)
     assert (await chat.user()).checkin_due_at is None
     chat.clock.advance(TWO_WEEKS * 3)
     assert (await chat.tick()).claimed == 0

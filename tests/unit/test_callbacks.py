@@ -53,6 +53,7 @@ SAMPLE_ARGS: dict[Action, tuple[str, ...]] = {
     Action.SESSION_SKIP: ("52", "15"),
     Action.SESSION_STOP: ("52",),
     Action.WEEKLY_SET: ("0", "m"),
+    Action.CHECKIN_TOGGLE: ("1",),
     Action.WEEKLY_DAY: ("6",),
     Action.WEEKLY_TIME: ("r",),
     Action.LEARN_SHOW: ("when-to-see-someone",),
