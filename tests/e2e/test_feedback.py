@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.catalog.stretches import Stretch
+from bot.db.feedback import bring_back, stop_stretch
 from bot.db.models import StoppedStretch, StretchFeedback, User
 from bot.render.callbacks import Action, encode
 from bot.render.feedback import session_args, stamp
@@ -316,3 +317,24 @@ async def more_reminders(chat: Chat, days: int, *, first_now: bool = False) -> l
         assert not reminders or reminder.message_id > reminders[-1].message_id  # a new one
         reminders.append(reminder)
     return reminders
+
+
+async def test_a_reminder_never_shows_a_stopped_stretch_even_when_every_one_is_stopped(
+    chat: Chat,
+) -> None:
+    async with chat.services.transaction() as session:
+        for stretch in chat.services.stretches.all():
+            await stop_stretch(session, chat.chat_id, stretch.id, chat.clock.now())
+    local = chat.clock.now() + timedelta(minutes=1)
+    await chat.say(f"/time {local:%H:%M}", replies=2)
+    chat.clock.advance(timedelta(minutes=1))
+    await chat.tick()
+    reminder = chat.api.messages(chat.chat_id)[-1]
+    assert reminder.text.startswith("Every stretch that suits your safety answers is one you")
+    assert "/stopped" in reminder.text and reminder.buttons == []
+    # One brought back: the next day's reminder is that stretch's card.
+    async with chat.services.transaction() as session:
+        await bring_back(session, chat.chat_id, "knees-to-chest")
+    chat.clock.advance(timedelta(days=1))
+    await chat.tick()
+    assert stretch_on(chat, chat.last_reminder()).id == "knees-to-chest"

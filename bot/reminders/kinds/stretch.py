@@ -23,7 +23,8 @@ from bot.domain.reengagement import Step
 from bot.domain.reminders import DeliveryKind, DueDecision, decide_daily, decide_once
 from bot.reminders.kinds.base import ReminderKind
 from bot.reminders.sender import OutgoingMessage
-from bot.render.i18n import Catalogs
+from bot.render.feedback import NOTHING_LEFT
+from bot.render.i18n import Catalogs, text
 from bot.render.reengagement import render_offer
 from bot.render.stretch_card import render_reminder_card
 from bot.services import Services
@@ -53,13 +54,19 @@ class DueUser:
 # (due user, stretch ids shown to them lately, newest first) -> the stretch id to send.
 StretchChooser = Callable[[DueUser, list[str]], str]
 
+# In place of a stretch id: every stretch safe for the user is one they stopped (it hurt), so
+# the reminder says so instead of showing one of them.
+NOTHING_LEFT_MARK = "~none"
+# Reminders that showed no stretch (they never count as recently shown).
+NO_STRETCH = frozenset({OFFER_MARK, NOTHING_LEFT_MARK})
+
 
 def picker_chooser(services: Services) -> StretchChooser:
     """The library's picker, for the user's focus, level and safety answers, avoiding what they
-    saw lately."""
+    saw lately and never a stretch they stopped."""
 
     def choose(user: DueUser, recent_ids: list[str]) -> str:
-        def pick(stopped: frozenset[str]) -> str:
+        try:
             return services.picker.pick(
                 forbidden=forbidden_for_stored(user.precaution_answers),
                 cannot=cannot_of(user.cannot),
@@ -67,16 +74,11 @@ def picker_chooser(services: Services) -> StretchChooser:
                 level=user.level,
                 area_levels=user.area_levels,
                 recent_ids=recent_ids,
-                stopped_ids=stopped,
+                stopped_ids=user.stopped,
                 rng=services.rng,
             ).id
-
-        try:
-            return pick(user.stopped)
-        except NothingToPick:
-            # They stopped every stretch safe for them: the claim must not fail for the whole
-            # batch, so this one reminder ignores the stops (/stretch says so instead).
-            return pick(frozenset())
+        except NothingToPick:  # they stopped every stretch safe for them: say so, as /stretch
+            return NOTHING_LEFT_MARK
 
     return choose
 
@@ -141,7 +143,7 @@ class StretchReminder(ReminderKind[DueUser]):
             if user.user_id in stopped:
                 user = replace(user, stopped=frozenset(stopped[user.user_id]))
             # The offer is logged like a reminder sent, but it showed no stretch.
-            shown = [sid for sid in recent.get(user.user_id, []) if sid != OFFER_MARK]
+            shown = [sid for sid in recent.get(user.user_id, []) if sid not in NO_STRETCH]
             return choose(user, shown)
 
         return chosen
@@ -151,11 +153,17 @@ class StretchReminder(ReminderKind[DueUser]):
     ) -> list[OutgoingMessage]:
         messages = []
         for delivery in deliveries:
+            keyboard: InlineKeyboardMarkup | None
             if delivery.stretch_id == OFFER_MARK:
-                text, keyboard = self._offer(delivery.language)
+                body, keyboard = self._offer(delivery.language)
+            elif delivery.stretch_id == NOTHING_LEFT_MARK:
+                body, keyboard = (
+                    text(self._catalogs.translator(delivery.language), NOTHING_LEFT),
+                    None,
+                )
             else:
-                text, keyboard = self._card(delivery.stretch_id, delivery.language, services)
-            messages.append(OutgoingMessage(delivery.chat_id, text, keyboard))
+                body, keyboard = self._card(delivery.stretch_id, delivery.language, services)
+            messages.append(OutgoingMessage(delivery.chat_id, body, keyboard))
         return messages
 
     def _offer(self, language: str | None) -> tuple[str, InlineKeyboardMarkup]:
