@@ -29,8 +29,8 @@ from bot.reminders.budget_setup import send_budget
     [
         # On time on the free lane: nothing paid.
         ([0, 0, 0], 0.0, 10, [False, False, False]),
-        # Each one left on the free lane pushes the next 1 s back: the third would be 2 s late.
-        ([0, 0, 0], 0.0, 10, [False, False, False]),
+        # Each one left on the free lane pushes the next 1 s back: the third would be 2.5 s late.
+        ([0.5, 0.5, 0.5], 0.0, 10, [False, False, True]),
         ([1.5, 1.5, 1.5], 0.0, 10, [False, True, True]),
         # A backlog on the free lane (a wait of 5 s) makes them all late.
         ([0, 0], 5.0, 10, [True, True]),
