@@ -61,6 +61,21 @@ async def test_not_asked_of_someone_who_has_not_used_limber_for_four_weeks(chat:
     await receive_checkin(chat)  # in use again: asked two weeks later
 
 
+async def test_asked_while_something_was_done_in_the_last_four_weeks_and_not_after(
+    chat: Chat,
+) -> None:
+    await chat.say("/settings")  # first contact: the first check-in is due two weeks on
+    chat.clock.advance(TWO_WEEKS - timedelta(days=1))
+    await did_a_stretch(chat)  # the last thing they do
+    for days_since in (1, 15):  # the check-ins two and four weeks after first contact
+        chat.clock.advance(timedelta(days=1) if days_since == 1 else TWO_WEEKS)
+        assert (await chat.tick()).statuses == {DeliveryStatus.SENT: 1}, days_since
+        assert chat.last.text.startswith(QUESTION)
+    chat.clock.advance(TWO_WEEKS)  # 29 days since the last stretch: no longer in use
+    assert (await chat.tick()).claimed == 0
+    assert (await chat.user()).checkin_due_at == chat.clock.now() + TWO_WEEKS
+
+
 async def test_better_is_stored_with_its_date_and_encouraged(chat: Chat) -> None:
     await chat.say("/settings")
     await receive_checkin(chat)
