@@ -56,41 +56,41 @@ async def recent_stretches(
     return recent
 
 
-def session_stretches(detail: dict[str, Any]) -> list[str]:
-    """The stretches a finished session's record lists, in order."""
+def session_stretches(detail: dict[str, Any], *, done_only: bool = False) -> list[str]:
+    """The stretches a finished session's record lists, in order (``done_only``: not those
+    skipped)."""
     steps = detail.get("steps")
     if not isinstance(steps, list):
         return []
-    return [str(step["id"]) for step in steps if isinstance(step, dict) and "id" in step]
-
-
-async def done_times(session: AsyncSession, user_id: int, since: datetime) -> list[datetime]:
-    rows = await session.scalars(
-        select(Activity.at).where(
-            Activity.user_id == user_id,
-            Activity.kind.in_([ActivityKind.DONE.value, ActivityKind.SESSION.value]),
-            Activity.at >= since,
-        )
-    )
-    return list(rows)
+    return [
+        str(step["id"])
+        for step in steps
+        if isinstance(step, dict)
+        and "id" in step
+        and (not done_only or step.get("outcome") == "done")
+    ]
 
 
 async def done_log(
     session: AsyncSession, user_ids: Sequence[int], since: datetime
 ) -> dict[int, list[tuple[datetime, str | None]]]:
-    """Each user's stretches done since ``since`` (instant, stretch id): one query for a batch."""
+    """Each user's stretches done since ``since`` (instant, stretch id), a guided session's
+    done steps included: one query for a batch."""
     if not user_ids:
         return {}
     rows = await session.execute(
-        select(Activity.user_id, Activity.at, Activity.stretch_id).where(
+        select(Activity.user_id, Activity.at, Activity.stretch_id, Activity.detail).where(
             Activity.user_id.in_(user_ids),
-            Activity.kind == ActivityKind.DONE.value,
+            Activity.kind.in_([ActivityKind.DONE.value, ActivityKind.SESSION.value]),
             Activity.at >= since,
         )
     )
     log: dict[int, list[tuple[datetime, str | None]]] = defaultdict(list)
-    for user_id, at, stretch_id in rows:
-        log[user_id].append((at, stretch_id))
+    for user_id, at, stretch_id, detail in rows:
+        if stretch_id is None and detail:  # a session: one entry a step done
+            log[user_id].extend((at, done) for done in session_stretches(detail, done_only=True))
+        else:
+            log[user_id].append((at, stretch_id))
     return log
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,11 +17,11 @@ from bot.domain.account import Account
 from bot.domain.activity import ActivityKind, current_streak
 from bot.domain.picking import NothingToPick, adjusted_level
 from bot.domain.precautions import Precaution, PrecautionAnswers, forbidden_movements, is_allowed
+from bot.domain.progress import LOG_LOOKBACK
 from bot.domain.weekly import on_by_first_week
 from bot.services import Services
 
 # Streaks look back this far: long enough for any streak worth celebrating.
-STREAK_LOOKBACK = timedelta(days=400)
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,9 @@ async def streak_of(session: AsyncSession, user_id: int, timezone: str, now: dat
     """The user's streak in local days, counting what this transaction logged."""
     await session.flush()
     zone = ZoneInfo(timezone)
-    times = await activity.done_times(session, user_id, since=now - STREAK_LOOKBACK)
-    return current_streak((t.astimezone(zone).date() for t in times), now.astimezone(zone).date())
+    log = (await activity.done_log(session, [user_id], now - LOG_LOOKBACK)).get(user_id, [])
+    days = (at.astimezone(zone).date() for at, _ in log)
+    return current_streak(days, now.astimezone(zone).date())
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from bot.services import Services
 from bot.timers import TimerTicker
 from bot.usecases import guided, timers
 from bot.usecases.practice import AskPrecaution, OnHold
+from bot.usecases.progress import progress
 
 NOW = datetime(2026, 3, 29, 6, 30, tzinfo=UTC)
 USER = 42
@@ -118,6 +119,18 @@ async def test_a_new_session_records_what_was_done_in_an_unfinished_one(
     assert isinstance(third, guided.SessionView)
     async with svc.sessions() as session:
         assert len((await session.scalars(select(Activity))).all()) == 1
+
+
+async def test_a_sessions_done_steps_count_in_progress_and_the_streak(svc: Services) -> None:
+    await make_user(svc)
+    view = await guided.start_session(svc, USER, "morning")
+    assert isinstance(view, guided.SessionView)
+    for index, outcome in enumerate("ddsdd"):
+        moved = await guided.move_on(svc, USER, view.token, index, guided.Outcome(outcome))
+    assert isinstance(moved, guided.Moved) and isinstance(moved.session, guided.SessionEnded)
+    assert moved.session.streak == 1
+    shown = await progress(svc, USER, CATALOG.stretches.get)
+    assert shown is not None and shown.total == 4 and shown.streaks.current == 1
 
 
 async def test_safety_comes_first_and_holds_mid_session(svc: Services) -> None:

@@ -62,8 +62,8 @@ async def test_recent_stretches_newest_first_and_only_shown_kinds(
     async with sessions() as session:
         recent = await activity.recent_stretches(session, [1], NOW + timedelta(days=1))
         assert recent == {1: ["c", "b", "a"]}
-        done = await activity.done_times(session, 1, since=NOW - timedelta(days=1))
-    assert done == [NOW + timedelta(minutes=1)]
+        done = await activity.done_log(session, [1], NOW - timedelta(days=1))
+    assert done == {1: [(NOW + timedelta(minutes=1), "a")]}
 
 
 async def test_deleting_user_cascades_to_activity(
