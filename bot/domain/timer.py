@@ -9,6 +9,7 @@ at least ``min_gap`` seconds after the one before, and the countdown moves in st
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -61,6 +62,7 @@ def timer_seconds(hold_seconds: int, holds: int, *, get_ready: int = GET_READY_S
     return get_ready + holds * hold_seconds + (holds - 1) * CHANGE_SECONDS
 
 
+@functools.lru_cache(maxsize=256)  # pure, and asked for every due timer every second
 def timer_schedule(
     hold_seconds: int,
     holds: int = 1,

@@ -49,10 +49,12 @@ async def start_card_timer(
 ) -> TimerStarted | OnHold | None:
     """Time a stretch card's whole dose (every round, each side). None: no such user, or
     the stretch is counted in reps, not timed."""
-    step = SessionStep(stretch, stretch.rounds)
-    if not step.timed:
+    if not SessionStep(stretch, stretch.rounds).timed:
         return None
     async with svc.transaction() as session:
+        # The user's own hold when weeks of "Good" have grown it (the card shows the same).
+        own = await personal_holds(session, user_id, [stretch])
+        step = SessionStep(stretch, stretch.rounds, own.get(stretch.id))
         return await begin_timer(session, svc, user_id, chat_id, step, None)
 
 
@@ -64,9 +66,9 @@ async def begin_timer(
     step: SessionStep,
     session_ref: tuple[int, int] | None,
 ) -> TimerStarted | OnHold | None:
-    """Within a transaction: the user's one timer, for ``step``; the previous one stops.
-    None: no such user, or their safety answers rule the stretch out (a forged or old
-    button: the same rules as /stretch)."""
+    """Within a transaction: the user's one timer, for ``step`` (at its ``own_hold`` when
+    the user's hold has grown); the previous one stops. None: no such user, or their safety
+    answers rule the stretch out (a forged or old button: the same rules as /stretch)."""
     user = await get_user(session, user_id)
     if user is None:
         return None
@@ -75,9 +77,7 @@ async def begin_timer(
     if not is_allowed(step.stretch.movements, forbidden_for_stored(user.precaution_answers)):
         return None
     now = svc.clock.now()
-    # The user's own hold when weeks of "Good" have grown it (the card shows the same).
-    own = await personal_holds(session, user_id, [step.stretch])
-    hold, holds = own.get(step.stretch.id, step.timer_hold_seconds), step.holds
+    hold, holds = step.timer_hold_seconds, step.holds
     first = timer_schedule(hold, holds)[0]
     token, index = session_ref or (None, None)
     replaced = await replace_timer(
