@@ -42,6 +42,11 @@ def paid_messages_per_day(daily_stars: float) -> int:
     return max(0, math.floor(daily_stars / STARS_PER_PAID_MESSAGE + 1e-9))
 
 
+def paid_lane_on(paid_rate: float, daily_stars: float) -> bool:
+    """Paid broadcast runs only with a rate and a day's budget that pays for a message."""
+    return paid_rate > 0 and paid_messages_per_day(daily_stars) > 0
+
+
 def stars_for(messages: int) -> float:
     """What ``messages`` paid messages cost, in Stars."""
     return round(messages * STARS_PER_PAID_MESSAGE, 1)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import logging
 
 from bot.config import Settings
-from bot.domain.pacing import claim_shortfall, lane_burst, paid_messages_per_day, reminder_rate
+from bot.domain.pacing import (
+    claim_shortfall,
+    lane_burst,
+    paid_lane_on,
+    paid_messages_per_day,
+    reminder_rate,
+)
 from bot.reminders.budget import (
     LaneRate,
     LocalSlots,
@@ -34,7 +40,7 @@ def send_budget(settings: Settings, transaction: Transaction, *, shared: bool) -
     rate = reminder_rate(settings.send_rate_per_second, settings.reply_reserve_per_second)
     free = LaneRate(rate, lane_burst(rate))
     paid = None
-    if settings.paid_broadcast_rate > 0:
+    if paid_lane_on(settings.paid_broadcast_rate, settings.paid_broadcast_daily_stars):
         paid = PaidBroadcast(
             LaneRate(settings.paid_broadcast_rate, lane_burst(settings.paid_broadcast_rate)),
             per_day=paid_messages_per_day(settings.paid_broadcast_daily_stars),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import QueryableAttribute
 
 from bot.db.stats import due_per_minute
 from bot.domain.forecast import Outlook, outlook
-from bot.domain.pacing import reminder_rate
+from bot.domain.pacing import paid_lane_on, reminder_rate
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,8 @@ async def compute_outlook(svc: Services, due_columns: DueColumns) -> Outlook:
     # The rates the send budget gives reminders: the free budget less the replies' reserve,
     # and with paid broadcast on, that plus the paid lane.
     free = reminder_rate(settings.send_rate_per_second, settings.reply_reserve_per_second)
-    paid = free + settings.paid_broadcast_rate if settings.paid_broadcast_rate > 0 else 0.0
+    paid_on = paid_lane_on(settings.paid_broadcast_rate, settings.paid_broadcast_daily_stars)
+    paid = free + settings.paid_broadcast_rate if paid_on else 0.0
     return outlook(
         counts,
         now,

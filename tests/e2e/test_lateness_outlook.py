@@ -71,6 +71,7 @@ async def test_metrics_show_the_forecast_at_the_free_and_the_paid_rate(
         LIMBER_SEND_RATE_PER_SECOND=25,
         LIMBER_REPLY_RESERVE_PER_SECOND=0,
         LIMBER_PAID_BROADCAST_RATE=1000,
+        LIMBER_PAID_BROADCAST_DAILY_STARS=100,  # without Stars there is no paid lane
         LIMBER_TARGET_LATENESS_SECONDS=5,
         LIMBER_TICK_SECONDS=0.2,
     )

@@ -15,6 +15,7 @@ from bot.domain.pacing import (
     choose_paid,
     claim_shortfall,
     lane_burst,
+    paid_lane_on,
     paid_messages_per_day,
     plan_paid,
     reminder_rate,
@@ -115,3 +116,10 @@ def test_a_deployment_whose_claims_fall_short_is_warned_at_start(
 
 def _no_database() -> AbstractAsyncContextManager[AsyncSession]:
     raise AssertionError("no database is needed to set the budget up")
+
+
+def test_the_paid_lane_needs_a_rate_and_stars_for_one_message() -> None:
+    assert paid_lane_on(1000, 100)
+    assert not paid_lane_on(0, 100)
+    assert not paid_lane_on(1000, 0)  # the forecast counted this lane; the budget had none
+    assert not paid_lane_on(1000, 0.05)  # not enough for one message
