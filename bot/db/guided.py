@@ -150,8 +150,12 @@ def _instant(value: datetime | None) -> BindParameter[datetime]:
     return bindparam(None, value, type_=UTCDateTime())
 
 
-async def get_guided_session(session: AsyncSession, user_id: int) -> GuidedSession | None:
-    return await session.get(GuidedSession, user_id)
+async def get_guided_session(
+    session: AsyncSession, user_id: int, *, for_update: bool = False
+) -> GuidedSession | None:
+    """The user's session in progress; ``for_update`` locks its row (PostgreSQL) so that two
+    replicas handling the same press cannot both move it on or finish it."""
+    return await session.get(GuidedSession, user_id, with_for_update=for_update)
 
 
 async def replace_guided_session(session: AsyncSession, guided: GuidedSession) -> None:

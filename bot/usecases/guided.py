@@ -134,7 +134,7 @@ async def start_session(
             steps, replaced = svc.composer.routine(
                 routine, forbidden, svc.rng, cannot=cannot, stopped_ids=stopped
             )
-        unfinished = await get_guided_session(session, user_id)
+        unfinished = await get_guided_session(session, user_id, for_update=True)
         if unfinished is not None:
             view = await _view(session, svc, unfinished)
             await _end(session, unfinished, view, unfinished.updated_at, stopped=True)
@@ -170,7 +170,7 @@ async def move_on(
     skipped."""
     now = svc.clock.now()
     async with svc.transaction() as session:
-        guided = await get_guided_session(session, user_id)
+        guided = await get_guided_session(session, user_id, for_update=True)
         user = await get_user(session, user_id)
         view = await _at(session, svc, guided, token, index)
         if guided is None or user is None or view is None:
@@ -195,7 +195,7 @@ async def stop_session(svc: Services, user_id: int, token: int) -> Moved | None:
     """End the session early; what was done so far is recorded. None: a stale button."""
     now = svc.clock.now()
     async with svc.transaction() as session:
-        guided = await get_guided_session(session, user_id)
+        guided = await get_guided_session(session, user_id, for_update=True)
         if guided is None or guided.token != token:
             return None
         view = await _view(session, svc, guided)
@@ -209,7 +209,7 @@ async def start_step_timer(
     """Start the hold timer for the session's current step. None: a stale button, or the
     step is counted in reps."""
     async with svc.transaction() as session:
-        guided = await get_guided_session(session, user_id)
+        guided = await get_guided_session(session, user_id, for_update=True)
         view = await _at(session, svc, guided, token, index)
         if view is None or not view.step.timed:
             return None

@@ -4,6 +4,7 @@ process."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -131,6 +132,26 @@ async def test_a_sessions_done_steps_count_in_progress_and_the_streak(svc: Servi
     assert moved.session.streak == 1
     shown = await progress(svc, USER, CATALOG.stretches.get)
     assert shown is not None and shown.total == 4 and shown.streaks.current == 1
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # replicas share it
+async def test_the_same_last_press_on_two_replicas_finishes_the_session_once(
+    svc: Services,
+) -> None:
+    await make_user(svc)
+    view = await guided.start_session(svc, USER, "morning")
+    assert isinstance(view, guided.SessionView)
+    for index in range(len(view.steps) - 1):
+        await guided.move_on(svc, USER, view.token, index, guided.Outcome.DONE)
+    last = len(view.steps) - 1
+    both = await asyncio.gather(
+        *(guided.move_on(svc, USER, view.token, last, guided.Outcome.DONE) for _ in range(2))
+    )
+    finished = [m for m in both if isinstance(m, guided.Moved)]
+    assert len(finished) == 1 and both.count(None) == 1
+    async with svc.sessions() as session:
+        records = (await session.scalars(select(Activity))).all()
+    assert len(records) == 1
 
 
 async def test_safety_comes_first_and_holds_mid_session(svc: Services) -> None:
