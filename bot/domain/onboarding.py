@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from bot.domain.account import Account
+
 
 class Step(IntEnum):
     """The stored step; values are stored, so never renumber."""
@@ -57,3 +59,8 @@ def step_number(step: Step) -> int:
 
 
 VISIBLE_STEPS = len(STEPS) - 1
+
+
+def in_onboarding(account: Account | None) -> bool:
+    """Whether the user is still in the first-use steps."""
+    return account is not None and current_step(account.onboarding_step) is not None

@@ -109,3 +109,13 @@ def command_argument(update: Update) -> str:
         return ""
     _, _, rest = message.text.partition(" ")
     return rest.strip()[:200]
+
+
+async def present(
+    update: Update, query: CallbackQuery | None, screen: tuple[str, InlineKeyboardMarkup | None]
+) -> None:
+    """In place when a button led here, else as a new message."""
+    if query is not None:
+        await show(query, *screen)
+    else:
+        await reply(update, *screen)

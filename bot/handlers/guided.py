@@ -14,7 +14,7 @@ from bot.catalog.stretches import Stretch
 from bot.handlers.common import StaleButton, answer_quietly, drop_keyboard, reply, routed
 from bot.handlers.context import LimberContext
 from bot.handlers.feedback import ask_feedback
-from bot.handlers.stretch import send_illustration
+from bot.handlers.stretch import in_their_language, send_illustration
 from bot.render.callbacks import Action, Callback
 from bot.render.guided import (
     FOR_ME,
@@ -28,10 +28,8 @@ from bot.render.guided import (
     session_step_keyboard,
     session_title,
 )
-from bot.render.i18n import text
 from bot.render.precautions import Origin, render_question
-from bot.render.redflags_buttons import resume_after_hold_keyboard
-from bot.render.stretch_card import ON_HOLD
+from bot.render.stretch_card import on_hold_screen
 from bot.usecases import guided, timers
 from bot.usecases.practice import AskPrecaution, OnHold
 from bot.usecases.timers import TimerRef, TimerStarted
@@ -62,7 +60,7 @@ async def start_session(
         raise StaleButton
     await answer_quietly(query)
     if isinstance(offer, OnHold):
-        await reply(update, text(t, ON_HOLD), resume_after_hold_keyboard(t))
+        await reply(update, *on_hold_screen(t))
     elif isinstance(offer, AskPrecaution):
         await reply(update, *render_question(t, offer.precaution, offer.answers, Origin.SESSION))
     else:
@@ -77,14 +75,10 @@ async def start_session(
 
 async def _show_step(update: Update, context: LimberContext, view: guided.SessionView) -> None:
     """The current step: its picture, then its card with the session's buttons."""
-    stretch = _in_their_language(context, view.step.stretch)
+    stretch = in_their_language(context, view.step.stretch)
     await send_illustration(update, context, stretch)
     card = render_session_step(context.t, stretch, view.step, view.index, len(view.steps))
     await reply(update, card, session_step_keyboard(context.t, view.token, view.index, view.step))
-
-
-def _in_their_language(context: LimberContext, stretch: Stretch) -> Stretch:
-    return context.content.stretches.get(stretch.id) or stretch
 
 
 def _session_args(callback: Callback) -> tuple[int, int]:
@@ -107,7 +101,7 @@ async def next_or_skip(
     await drop_keyboard(query)
     t = context.t
     if isinstance(moved, OnHold):
-        await reply(update, text(t, ON_HOLD), resume_after_hold_keyboard(t))
+        await reply(update, *on_hold_screen(t))
         return
     await _close_countdown(context, moved.stopped_timer)
     if isinstance(moved.session, guided.SessionView):
@@ -190,10 +184,10 @@ async def _run_timer(
     says it stopped."""
     t = context.t
     if isinstance(timer, OnHold):
-        await reply(update, text(t, ON_HOLD), resume_after_hold_keyboard(t))
+        await reply(update, *on_hold_screen(t))
         return
     await _close_countdown(context, timer.replaced)
-    shown = _in_their_language(context, stretch)
+    shown = in_their_language(context, stretch)
     message = await reply(update, render_countdown(t, shown, None))
     if message is not None:
         await timers.attach_timer_message(

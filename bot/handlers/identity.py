@@ -15,7 +15,7 @@ from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.domain.account import Account
 from bot.domain.buttons import predates_account
-from bot.domain.onboarding import current_step
+from bot.domain.onboarding import in_onboarding
 from bot.handlers.common import answer_quietly
 from bot.handlers.context import LimberContext
 from bot.render.callbacks import Action, decode
@@ -24,10 +24,6 @@ from bot.render.texts import NO_ACCOUNT_BUTTON
 from bot.usecases import accounts
 
 IDENTITY_GROUP = -10
-
-
-def in_onboarding(account: Account) -> bool:
-    return current_step(account.onboarding_step) is not None
 
 
 NEVER_CREATE = frozenset({"mydata", "forget"})

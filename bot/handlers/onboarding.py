@@ -7,15 +7,14 @@ the step they were at.
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Update
 from telegram.ext import Application
 
 from bot.catalog.stretches import Area, Need
-from bot.domain.account import Account
 from bot.domain.awaiting import AWAIT_TIME, pending_time
 from bot.domain.onboarding import Step, current_step
 from bot.domain.zone_guess import likely_zones
-from bot.handlers.common import StaleButton, answer_quietly, reply, routed, show
+from bot.handlers.common import StaleButton, answer_quietly, present, routed
 from bot.handlers.context import LimberContext
 from bot.handlers.stretch import send_stretch
 from bot.render import onboarding as screens
@@ -26,22 +25,6 @@ from bot.usecases import accounts
 
 AREAS = frozenset(area.value for area in Area)
 NEEDS = {need.value: need for need in Need}
-
-
-def in_onboarding(account: Account | None) -> bool:
-    return account is not None and current_step(account.onboarding_step) is not None
-
-
-async def _present(
-    update: Update,
-    query: CallbackQuery | None,
-    screen: tuple[str, InlineKeyboardMarkup | None],
-) -> None:
-    """In place when a button led here, else as a new message."""
-    if query is not None:
-        await show(query, *screen)
-    else:
-        await reply(update, *screen)
 
 
 async def show_step(
@@ -87,7 +70,7 @@ async def show_step(
             screens.render_welcome(t, user.first_name if user else None) + "\n\n" + screen[0],
             screen[1],
         )
-    await _present(update, query, screen)
+    await present(update, query, screen)
 
 
 async def finish(update: Update, context: LimberContext, query: CallbackQuery | None) -> None:
@@ -95,7 +78,7 @@ async def finish(update: Update, context: LimberContext, query: CallbackQuery | 
     context.account = await accounts.finish_onboarding(
         context.services, context.require_account().user_id
     )
-    await _present(update, query, (text(context.t, screens.FINISHED), None))
+    await present(update, query, (text(context.t, screens.FINISHED), None))
     await send_stretch(update, context)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.domain.account import Account
@@ -35,6 +35,7 @@ from bot.handlers.common import (
     answer_quietly,
     command_argument,
     drop_keyboard,
+    present,
     reply,
     routed,
     show,
@@ -80,7 +81,7 @@ async def show_time_screen(
     """The time grid; a typed "7pm" is understood while it waits."""
     user_id = context.require_account().user_id
     context.account = await accounts.await_reply(context.services, user_id, AWAIT_TIME)
-    await _present(update, query, screens.time_screen(context.t))
+    await present(update, query, screens.time_screen(context.t))
 
 
 async def show_zone_screen(
@@ -91,16 +92,7 @@ async def show_zone_screen(
     account = context.require_account()
     if not awaits_zone(account.awaiting_reply):
         context.account = await accounts.await_reply(context.services, account.user_id, AWAIT_ZONE)
-    await _present(update, query, screens.zone_screen(context.t))
-
-
-async def _present(
-    update: Update, query: CallbackQuery | None, screen: tuple[str, InlineKeyboardMarkup | None]
-) -> None:
-    if query is not None:
-        await show(query, *screen)
-    else:
-        await reply(update, *screen)
+    await present(update, query, screens.zone_screen(context.t))
 
 
 async def _saved(
@@ -118,7 +110,7 @@ async def _saved(
     if query is not None:
         await answer_quietly(query, text(context.t, screens.SAVED))
     if current_step(account.onboarding_step) in REMINDER_STEPS:  # onboarding's last step
-        await _present(update, query, (saved, None))
+        await present(update, query, (saved, None))
         await onboarding.finish(update, context, None)
     elif query is not None:
         await show(query, *_settings_screen(context, account))
@@ -145,7 +137,7 @@ async def _ask_zone(
         if in_onboarding
         else (screens.render_zone_question(t, pending), screens.zone_question_keyboard(t, likely))
     )
-    await _present(update, query, screen)
+    await present(update, query, screen)
 
 
 async def choose_time(

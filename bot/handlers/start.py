@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
+from bot.domain.onboarding import in_onboarding
 from bot.handlers import onboarding
 from bot.handlers.common import command_argument, reply
 from bot.handlers.context import LimberContext
@@ -23,7 +24,7 @@ async def start(update: Update, context: LimberContext) -> None:
         await send_stretch(update, context)
     elif link == "settings":
         await settings_command(update, context)
-    elif onboarding.in_onboarding(context.account):
+    elif in_onboarding(context.account):
         await onboarding.show_step(update, context, welcome=True)
     else:
         first_name = update.effective_user.first_name if update.effective_user else None

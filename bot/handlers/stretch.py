@@ -21,13 +21,12 @@ from bot.render.feedback import NOTHING_LEFT
 from bot.render.i18n import text
 from bot.render.illustrations import MediaKind
 from bot.render.precautions import Origin, render_question, render_variant_withheld
-from bot.render.redflags_buttons import resume_after_hold_keyboard
 from bot.render.stretch_card import (
     CONFETTI_EFFECT,
     LOGGED,
-    ON_HOLD,
     RESUMED,
     illustration_caption,
+    on_hold_screen,
     render_done,
     render_level_note,
     render_stretch_card,
@@ -45,11 +44,11 @@ async def send_stretch(update: Update, context: LimberContext) -> None:
     svc, t = context.services, context.t
     offer = await practice.next_stretch(svc, context.require_account().user_id)
     if isinstance(offer, practice.OnHold):
-        await reply(update, text(t, ON_HOLD), resume_after_hold_keyboard(t))
+        await reply(update, *on_hold_screen(t))
     elif isinstance(offer, practice.AskPrecaution):
         await reply(update, *render_question(t, offer.precaution, offer.answers, Origin.FIRST_RUN))
     elif isinstance(offer, practice.Shown):
-        stretch = _in_their_language(context, offer.stretch.id) or offer.stretch
+        stretch = in_their_language(context, offer.stretch)
         await send_illustration(update, context, stretch)
         card = render_stretch_card(t, stretch, hold_seconds=offer.hold_seconds)
         await reply(update, card, stretch_card_keyboard(t, stretch, offer.hold_seconds))
@@ -82,8 +81,9 @@ async def send_illustration(update: Update, context: LimberContext, stretch: Str
         log.warning("illustration for %s not sent: %s", stretch.id, error)
 
 
-def _in_their_language(context: LimberContext, stretch_id: str) -> Stretch | None:
-    return context.content.stretches.get(stretch_id)
+def in_their_language(context: LimberContext, stretch: Stretch) -> Stretch:
+    """The stretch with its texts in the user's language (the English one when untranslated)."""
+    return context.content.stretches.get(stretch.id) or stretch
 
 
 async def stretch_command(update: Update, context: LimberContext) -> None:
@@ -108,7 +108,7 @@ async def resume_after_hold(
 
 
 def _stretch_named(context: LimberContext, callback: Callback) -> Stretch:
-    stretch = _in_their_language(context, callback.arg() or "")
+    stretch = context.content.stretches.get(callback.arg() or "")
     if stretch is None:  # a card from an older library
         raise StaleButton
     return stretch
@@ -143,7 +143,7 @@ async def easier_or_harder(
     )
     t = context.t
     if isinstance(result, practice.OnHold):
-        await reply(update, text(t, ON_HOLD), resume_after_hold_keyboard(t))
+        await reply(update, *on_hold_screen(t))
     elif result is not None:
         shown = (
             render_variant(t, stretch, easier=easier)

@@ -14,7 +14,7 @@ from bot.catalog.stretches import Position, Stretch
 from bot.domain.reminders import DeliveryKind
 from bot.render.callbacks import Action, encode
 from bot.render.i18n import N_, Translator
-from bot.render.redflags_buttons import start_check_button
+from bot.render.redflags_buttons import resume_after_hold_keyboard, start_check_button
 
 MAX_MESSAGE_CHARS = 4096
 
@@ -209,6 +209,13 @@ ON_HOLD = N_(
     "stretches and reminders. Once you've been checked and told it's fine to exercise, tap "
     "below to carry on. If anything has changed, run /redflags again."
 )
+
+
+def on_hold_screen(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    """What a stretch, a session or a timer gets during the safety hold."""
+    return t.gettext(ON_HOLD), resume_after_hold_keyboard(t)
+
+
 RESUMED = N_("Glad you've been checked. Reminders are back on; here's a stretch.")
 LOGGED = N_("Logged ✅")
 
