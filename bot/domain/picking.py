@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from bot.catalog.stretches import Movement, Need, Stretch
 from bot.domain.precautions import EVERY_PRECAUTION, is_allowed
@@ -27,6 +28,21 @@ def level_for(stretch: Stretch, area_levels: Mapping[str, int], default: int) ->
     an area without its own level is at ``default``). Not the lowest of all its areas: most
     harder stretches also work hip mobility, so "Too easy" on one area would change nothing."""
     return area_levels.get(stretch.areas[0], default)
+
+
+@dataclass(frozen=True)
+class PickFor:
+    """Whom a stretch is picked for: what rules stretches out (safety answers, what they
+    cannot do, what they stopped) and what shapes the choice (focus, levels, what they saw
+    lately). The picker's, the session composer's and the reminder's one view of a user."""
+
+    forbidden: frozenset[Movement]
+    cannot: frozenset[Need] = frozenset()
+    focus_areas: Collection[str] = ()
+    level: int = 1
+    area_levels: Mapping[str, int] = field(default_factory=dict)
+    recent_ids: Sequence[str] = ()
+    stopped_ids: Collection[str] = ()
 
 
 class StretchPicker:
@@ -92,6 +108,22 @@ class StretchPicker:
         # stopped: the constructor checked that some stretch survives every precaution and
         # every "cannot" at once.
         raise NothingToPick(f"no stretch avoids {sorted(m.value for m in forbidden)}")
+
+    def pick_for(
+        self, user: PickFor, *, rng: random.Random | None = None, exclude: Collection[str] = ()
+    ) -> Stretch:
+        """``pick`` for ``user``."""
+        return self.pick(
+            forbidden=user.forbidden,
+            cannot=user.cannot,
+            focus_areas=user.focus_areas,
+            level=user.level,
+            area_levels=user.area_levels,
+            recent_ids=user.recent_ids,
+            stopped_ids=user.stopped_ids,
+            rng=rng,
+            exclude=exclude,
+        )
 
     def _tiers_for(
         self,

@@ -8,8 +8,8 @@ added or taken so the whole lasts about six to eight minutes.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 
 from bot.catalog.routines import Routine
 from bot.catalog.stretches import (
@@ -21,7 +21,7 @@ from bot.catalog.stretches import (
     Stretch,
     StretchLibrary,
 )
-from bot.domain.picking import NothingToPick, StretchPicker
+from bot.domain.picking import NothingToPick, PickFor, StretchPicker
 from bot.domain.precautions import is_allowed
 from bot.domain.timer import CHANGE_SECONDS, holds_for, timer_seconds
 
@@ -101,27 +101,17 @@ class SessionComposer:
         }
 
     def compose(
-        self,
-        *,
-        forbidden: frozenset[Movement],
-        cannot: frozenset[Need] = frozenset(),
-        focus_areas: Collection[str] = (),
-        level: int = 1,
-        area_levels: Mapping[str, int] | None = None,
-        recent_ids: Sequence[str] = (),
-        stopped_ids: Collection[str] = (),
-        rng: random.Random | None = None,
+        self, user: PickFor, *, rng: random.Random | None = None
     ) -> tuple[SessionStep, ...]:
         """A warm-up, three stretches and a hip-strength move the user's safety answers and
         abilities allow, near their level (per area), in their focus, not done lately, none
         they stopped because it hurt; fitted to 6-8 minutes (a step that makes it too long is
         swapped for another). A role with nothing left for them is left out."""
         rng = rng or random.Random()
-        user = _ForUser(forbidden, cannot, level, area_levels or {}, recent_ids, stopped_ids)
         avoid: set[str] = set()
         best: tuple[SessionStep, ...] | None = None
         for _ in range(ATTEMPTS):
-            steps = self._pick_steps(user, focus_areas, rng, avoid)
+            steps = self._pick_steps(user, rng, avoid)
             seconds = session_seconds(steps)
             if best is None or _distance(seconds) < _distance(session_seconds(best)):
                 best = steps
@@ -133,24 +123,14 @@ class SessionComposer:
         return best
 
     def _pick_steps(
-        self,
-        user: _ForUser,
-        focus_areas: Collection[str],
-        rng: random.Random,
-        avoid: set[str],
+        self, user: PickFor, rng: random.Random, avoid: set[str]
     ) -> tuple[SessionStep, ...]:
         chosen: list[Stretch] = []
 
         def pick(role: Role, focus: Collection[str]) -> list[Stretch]:
             try:
-                stretch = self._pickers[role].pick(
-                    forbidden=user.forbidden,
-                    cannot=user.cannot,
-                    focus_areas=focus,
-                    level=user.level,
-                    area_levels=user.area_levels,
-                    recent_ids=user.recent_ids,
-                    stopped_ids=user.stopped_ids,
+                stretch = self._pickers[role].pick_for(
+                    replace(user, focus_areas=focus),
                     rng=rng,
                     exclude={s.id for s in chosen} | avoid,
                 )
@@ -161,7 +141,7 @@ class SessionComposer:
 
         warm_up = pick(Role.WARM_UP, ())
         stretches = [
-            s for _ in range(STRETCHES_PER_SESSION) for s in pick(Role.STRETCH, focus_areas)
+            s for _ in range(STRETCHES_PER_SESSION) for s in pick(Role.STRETCH, user.focus_areas)
         ]
         strength = pick(Role.HIP_STRENGTH, ())
         return fit_to_time([*warm_up, *by_position(stretches), *strength])
@@ -225,18 +205,6 @@ class SessionComposer:
                 s.level > original.level,
             ),
         )
-
-
-@dataclass(frozen=True)
-class _ForUser:
-    """What a "for me" session is picked for: the user's filters, as the picker takes them."""
-
-    forbidden: frozenset[Movement]
-    cannot: frozenset[Need]
-    level: int
-    area_levels: Mapping[str, int]
-    recent_ids: Sequence[str]
-    stopped_ids: Collection[str]
 
 
 def _distance(seconds: int) -> int:

@@ -11,16 +11,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import activity
-from bot.db.feedback import personal_holds, stopped_stretches
+from bot.db.feedback import personal_holds
 from bot.db.guided import delete_timer, get_guided_session, get_timer, replace_guided_session
 from bot.db.models import GuidedSession, User
 from bot.db.users import account_of, get_user
-from bot.domain.abilities import cannot_of
 from bot.domain.activity import ActivityKind
 from bot.domain.precautions import forbidden_movements, is_allowed
 from bot.domain.sessions import SessionStep
 from bot.services import Services
-from bot.usecases.practice import AskPrecaution, OnHold, comes_first, streak_of
+from bot.usecases.practice import AskPrecaution, OnHold, comes_first, pick_for, streak_of
 from bot.usecases.timers import TimerRef, TimerStarted, begin_timer, stopped_ref
 
 FOR_ME = None  # the routine of a session composed for the user
@@ -114,25 +113,16 @@ async def start_session(
         first = comes_first(account)
         if first is not None:
             return first
-        forbidden = forbidden_movements(account.precautions)
-        cannot = cannot_of(account.cannot)
-        stopped = (await stopped_stretches(session, [user_id])).get(user_id, set())
+        user_for = await pick_for(session, account, now)
         if routine is None:
-            recent = (await activity.recent_stretches(session, [user_id], now)).get(user_id, [])
-            steps = svc.composer.compose(
-                forbidden=forbidden,
-                cannot=cannot,
-                focus_areas=account.focus_areas,
-                level=account.level,
-                area_levels=account.area_levels,
-                recent_ids=recent,
-                stopped_ids=stopped,
-                rng=svc.rng,
-            )
-            replaced = 0
+            steps, replaced = svc.composer.compose(user_for, rng=svc.rng), 0
         else:
             steps, replaced = svc.composer.routine(
-                routine, forbidden, svc.rng, cannot=cannot, stopped_ids=stopped
+                routine,
+                user_for.forbidden,
+                svc.rng,
+                cannot=user_for.cannot,
+                stopped_ids=user_for.stopped_ids,
             )
         unfinished = await get_guided_session(session, user_id, for_update=True)
         if unfinished is not None:

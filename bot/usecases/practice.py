@@ -15,7 +15,7 @@ from bot.db.users import account_of, get_user, reschedule, reschedule_weekly
 from bot.domain.abilities import cannot_of
 from bot.domain.account import Account
 from bot.domain.activity import ActivityKind, current_streak
-from bot.domain.picking import NothingToPick, adjusted_level
+from bot.domain.picking import NothingToPick, PickFor, adjusted_level
 from bot.domain.precautions import Precaution, PrecautionAnswers, forbidden_movements, is_allowed
 from bot.domain.progress import LOG_LOOKBACK
 from bot.domain.weekly import on_by_first_week
@@ -61,6 +61,21 @@ def comes_first(account: Account) -> OnHold | AskPrecaution | None:
     return AskPrecaution(unasked, account.precautions) if unasked is not None else None
 
 
+async def pick_for(session: AsyncSession, account: Account, now: datetime) -> PickFor:
+    """What stretches are picked for: the user's answers, levels and focus, what they saw
+    lately (sessions included) and what they stopped."""
+    user_id = account.user_id
+    return PickFor(
+        forbidden=forbidden_movements(account.precautions),
+        cannot=cannot_of(account.cannot),
+        focus_areas=account.focus_areas,
+        level=account.level,
+        area_levels=account.area_levels,
+        recent_ids=(await activity.recent_stretches(session, [user_id], now)).get(user_id, []),
+        stopped_ids=(await stopped_stretches(session, [user_id])).get(user_id, set()),
+    )
+
+
 async def next_stretch(svc: Services, user_id: int) -> StretchOffer | None:
     """Pick the user's next stretch (focus, level, variety, safety answers) and log it as
     shown; or say what must come first. None when the user has no account."""
@@ -73,19 +88,8 @@ async def next_stretch(svc: Services, user_id: int) -> StretchOffer | None:
         first = comes_first(account)
         if first is not None:
             return first
-        recent = (await activity.recent_stretches(session, [user_id], now)).get(user_id, [])
-        stopped = (await stopped_stretches(session, [user_id])).get(user_id, set())
         try:
-            stretch = svc.picker.pick(
-                forbidden=forbidden_movements(account.precautions),
-                cannot=cannot_of(account.cannot),
-                focus_areas=account.focus_areas,
-                level=account.level,
-                area_levels=account.area_levels,
-                recent_ids=recent,
-                stopped_ids=stopped,
-                rng=svc.rng,
-            )
+            stretch = svc.picker.pick_for(await pick_for(session, account, now), rng=svc.rng)
         except NothingToPick:
             return NothingLeft()
         await activity.log_activity(session, user_id, ActivityKind.SHOWN, now, stretch.id)

@@ -8,6 +8,7 @@ import random
 import pytest
 
 from bot.catalog.stretches import Stretch
+from bot.domain.picking import PickFor
 from bot.domain.sessions import SessionComposer, SessionStep
 from bot.domain.timer import Cue, holds_for, timer_schedule
 from bot.render.callbacks import Action, decode
@@ -47,7 +48,7 @@ def test_the_menu_offers_for_me_and_every_routine(t: Translator) -> None:
 
 @pytest.mark.parametrize("seed", range(5))
 def test_every_step_of_a_session_renders(t: Translator, seed: int) -> None:
-    steps = COMPOSER.compose(forbidden=frozenset(), rng=random.Random(seed))
+    steps = COMPOSER.compose(PickFor(frozenset()), rng=random.Random(seed))
     assert_fits(render_session_intro(t, session_title(t, None), steps, 420, 1))
     for index, step in enumerate(steps):
         card = render_session_step(t, step.stretch, step, index, len(steps))

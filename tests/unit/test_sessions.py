@@ -10,6 +10,7 @@ import pytest
 from bot.catalog import Catalog, load_catalog
 from bot.catalog.stretches import Movement, Role
 from bot.config import DEFAULT_CONTENT_DIR
+from bot.domain.picking import PickFor
 from bot.domain.precautions import RULED_OUT, is_allowed
 from bot.domain.sessions import (
     MAX_SECONDS,
@@ -39,9 +40,7 @@ def test_every_session_is_a_safe_warm_up_three_stretches_and_a_hip_strength_move
 ) -> None:
     for area, seed in itertools.product(AREAS, range(6)):
         steps = COMPOSER.compose(
-            forbidden=forbidden,
-            focus_areas=[area] if area else [],
-            level=level,
+            PickFor(forbidden, focus_areas=[area] if area else [], level=level),
             rng=random.Random(seed),
         )
         roles = [step.stretch.role for step in steps]
@@ -57,7 +56,7 @@ def test_every_session_is_a_safe_warm_up_three_stretches_and_a_hip_strength_move
 def test_stretches_follow_the_focus_and_stay_at_the_level() -> None:
     for seed in range(20):
         steps = COMPOSER.compose(
-            forbidden=frozenset(), focus_areas=["hamstrings"], level=1, rng=random.Random(seed)
+            PickFor(frozenset(), focus_areas=["hamstrings"], level=1), rng=random.Random(seed)
         )
         middle = [step.stretch for step in steps[1:4]]
         assert all(stretch.level == 1 for stretch in (s.stretch for s in steps))
@@ -65,10 +64,10 @@ def test_stretches_follow_the_focus_and_stay_at_the_level() -> None:
 
 
 def test_what_was_done_lately_is_left_for_another_day() -> None:
-    first = COMPOSER.compose(forbidden=frozenset(), level=2, rng=random.Random(1))
+    first = COMPOSER.compose(PickFor(frozenset(), level=2), rng=random.Random(1))
     recent = [step.stretch.id for step in first[1:4]]
     second = COMPOSER.compose(
-        forbidden=frozenset(), level=2, recent_ids=recent, rng=random.Random(1)
+        PickFor(frozenset(), level=2, recent_ids=recent), rng=random.Random(1)
     )
     assert not {step.stretch.id for step in second[1:4]} & set(recent)
 

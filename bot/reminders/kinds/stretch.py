@@ -17,7 +17,7 @@ from bot.db.reengagement import OFFER_MARK, pause_lapsed, reengagement_steps
 from bot.db.reminders import Chooser, ClaimedDelivery, DueRow
 from bot.domain.abilities import cannot_of
 from bot.domain.activity import ActivityKind
-from bot.domain.picking import EVERY_NEED, NothingToPick
+from bot.domain.picking import EVERY_NEED, NothingToPick, PickFor
 from bot.domain.precautions import EVERY_PRECAUTION, forbidden_for_stored
 from bot.domain.reengagement import Step
 from bot.domain.reminders import DeliveryKind, DueDecision, decide_daily, decide_once
@@ -66,17 +66,17 @@ def picker_chooser(services: Services) -> StretchChooser:
     saw lately and never a stretch they stopped."""
 
     def choose(user: DueUser, recent_ids: list[str]) -> str:
+        for_user = PickFor(
+            forbidden=forbidden_for_stored(user.precaution_answers),
+            cannot=cannot_of(user.cannot),
+            focus_areas=user.focus_areas,
+            level=user.level,
+            area_levels=user.area_levels,
+            recent_ids=recent_ids,
+            stopped_ids=user.stopped,
+        )
         try:
-            return services.picker.pick(
-                forbidden=forbidden_for_stored(user.precaution_answers),
-                cannot=cannot_of(user.cannot),
-                focus_areas=user.focus_areas,
-                level=user.level,
-                area_levels=user.area_levels,
-                recent_ids=recent_ids,
-                stopped_ids=user.stopped,
-                rng=services.rng,
-            ).id
+            return services.picker.pick_for(for_user, rng=services.rng).id
         except NothingToPick:  # they stopped every stretch safe for them: say so, as /stretch
             return NOTHING_LEFT_MARK
 
