@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog.stretches import Position, Stretch
 from bot.domain.reminders import DeliveryKind
+from bot.domain.sessions import SessionStep
 from bot.render.callbacks import Action, encode
 from bot.render.i18n import N_, Translator
 from bot.render.redflags_buttons import resume_after_hold_keyboard, start_check_button
@@ -148,10 +149,10 @@ def _timer_row(
 ) -> list[list[InlineKeyboardButton]]:
     """A held stretch's "Start 30 s" (the hold timer; ``hold_seconds``: the user's own hold
     when it has grown); a drill counted in reps has none."""
-    seconds = hold_seconds or stretch.hold_seconds or stretch.duration_seconds
-    if stretch.reps is not None or seconds is None:
+    step = SessionStep(stretch, stretch.rounds, hold_seconds)
+    if not step.timed or not step.timer_hold_seconds:
         return []
-    return [[timer_button(t, seconds, encode(Action.TIMER_START, stretch.id))]]
+    return [[timer_button(t, step.timer_hold_seconds, encode(Action.TIMER_START, stretch.id))]]
 
 
 def reminder_card_keyboard(t: Translator, stretch: Stretch) -> InlineKeyboardMarkup:
